@@ -1,0 +1,59 @@
+# criteo-catalog-sdk: every task of the project. Only python3.11+ and make are needed beforehand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+GEN_VENV := .tools/generator
+INSTALLED := $(VENV)/.installed
+GEN_INSTALLED := $(GEN_VENV)/.installed
+SOURCE ?= https://api.criteo.com/preview/marketingsolutions/open-api-specifications.json
+PYTEST_ARGS ?=
+
+.PHONY: install spec generate check-generated update-spec lint test contract-test demo bench clean
+
+install: $(INSTALLED) $(GEN_INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3.11+ is required (set PYTHON=...)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# The code generator lives in its own environment: its pins (httpx<0.29, typer<0.28) must not
+# constrain the package's, and its exact versions make the generated code reproducible.
+$(GEN_INSTALLED): tools/generator-requirements.txt
+	@test -x $(GEN_VENV)/bin/python || $(PYTHON) -m venv $(GEN_VENV)
+	$(GEN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/generator-requirements.txt
+	@touch $@
+
+spec: $(INSTALLED)
+	$(PY) -m spec_tools apply --spec openapi/published.yaml --overlay openapi/overlay.yaml --out openapi/catalog.yaml
+
+generate: spec $(GEN_INSTALLED)
+	tools/generate.sh openapi/catalog.yaml criteo_catalog_sdk/_generated
+
+check-generated: $(INSTALLED) $(GEN_INSTALLED)
+	tools/check-generated.sh
+
+# make update-spec SOURCE=<url or path of Criteo's whole MarketingSolutions document>
+update-spec: $(INSTALLED) $(GEN_INSTALLED)
+	$(PY) -m spec_tools slice '$(SOURCE)' --out openapi/published.yaml
+	$(MAKE) --no-print-directory generate
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+contract-test: install
+	$(PY) -m pytest contract_tests $(PYTEST_ARGS)
+
+demo: install
+	$(PY) -m criteo_catalog_sdk.demo
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache reports

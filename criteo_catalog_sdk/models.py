@@ -1,0 +1,61 @@
+"""The request and response models, re-exported from the generated package.
+
+Import them from here (or from ``criteo_catalog_sdk``), never from ``criteo_catalog_sdk._generated``:
+this module is the one deliberate coupling point to generated names, so a regeneration that
+renames a model breaks here, loudly, and nowhere else.
+"""
+
+from criteo_catalog_sdk._generated.models import (
+    BatchAcceptedResponse,
+    CatalogErrorResponse,
+    CatalogProblem,
+    CustomAttribute,
+    Installment,
+    LoyaltyPoints,
+    Price,
+    Product,
+    ProductShipping,
+    ProductShippingDimension,
+    ProductShippingWeight,
+    ProductsCustomBatchRequest,
+    ProductsCustomBatchRequestEntry,
+    ProductTax,
+    ProductUnitPricingBaseMeasure,
+    ProductUnitPricingMeasure,
+    ReportDetailError,
+    ReportDetailErrors,
+    ReportDetailWarning,
+    ReportDetailWarnings,
+    ReportOkResponse,
+    StatisticsOkResponse,
+    StatisticsRecord,
+)
+from criteo_catalog_sdk._generated.types import UNSET, Unset
+
+__all__ = [
+    "UNSET",
+    "BatchAcceptedResponse",
+    "CatalogErrorResponse",
+    "CatalogProblem",
+    "CustomAttribute",
+    "Installment",
+    "LoyaltyPoints",
+    "Price",
+    "Product",
+    "ProductShipping",
+    "ProductShippingDimension",
+    "ProductShippingWeight",
+    "ProductTax",
+    "ProductUnitPricingBaseMeasure",
+    "ProductUnitPricingMeasure",
+    "ProductsCustomBatchRequest",
+    "ProductsCustomBatchRequestEntry",
+    "ReportDetailError",
+    "ReportDetailErrors",
+    "ReportDetailWarning",
+    "ReportDetailWarnings",
+    "ReportOkResponse",
+    "StatisticsOkResponse",
+    "StatisticsRecord",
+    "Unset",
+]
