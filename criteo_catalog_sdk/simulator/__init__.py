@@ -1,0 +1,1 @@
+"""A local, stateful simulator of Criteo's Catalog API (optional extra ``[simulator]``)."""
