@@ -55,9 +55,13 @@ def _operation_changes(op: str, old: dict[str, Any], new: dict[str, Any]) -> lis
         before, after = old_params[key], new_params[key]
         where = f"{op} {key[0]} {key[1]}"
         if bool(before.get("required")) != bool(after.get("required")):
-            lines.append(f"~ parameter {where}: required {bool(before.get('required'))} -> {bool(after.get('required'))}")
+            lines.append(
+                f"~ parameter {where}: required {bool(before.get('required'))} -> {bool(after.get('required'))}"
+            )
         if _type_of(before.get("schema", {})) != _type_of(after.get("schema", {})):
-            lines.append(f"~ parameter {where}: type {_type_of(before.get('schema', {}))} -> {_type_of(after.get('schema', {}))}")
+            lines.append(
+                f"~ parameter {where}: type {_type_of(before.get('schema', {}))} -> {_type_of(after.get('schema', {}))}"
+            )
     old_codes, new_codes = set(old.get("responses", {})), set(new.get("responses", {}))
     for code in sorted(new_codes - old_codes):
         lines.append(f"+ response {op} {code}")
@@ -82,7 +86,9 @@ def _schema_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list
         if before != after:
             lines.append(f"~ field {name}.{field}: type {before} -> {after}")
         if old_props[field].get("enum") != new_props[field].get("enum"):
-            lines.append(f"~ field {name}.{field}: enum {old_props[field].get('enum')} -> {new_props[field].get('enum')}")
+            lines.append(
+                f"~ field {name}.{field}: enum {old_props[field].get('enum')} -> {new_props[field].get('enum')}"
+            )
         if (field in old_required) != (field in new_required):
             state = "now required" if field in new_required else "no longer required"
             lines.append(f"~ field {name}.{field}: {state}")

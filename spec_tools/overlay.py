@@ -23,8 +23,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jsonpath_ng import DatumInContext, Fields, Index
-from jsonpath_ng.ext import parse
+from jsonpath_ng import DatumInContext, Fields
+from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
 
 
 class OverlayError(ValueError):
@@ -83,20 +83,22 @@ def _remove(match: DatumInContext, target: str, position: int) -> None:
     if match.context is None:
         raise OverlayError(f"action #{position}: cannot remove the document root")
     parent = match.context.value
-    path = match.path
-    if isinstance(path, Fields) and isinstance(parent, dict):
-        for field in path.fields:
+    if isinstance(parent, dict) and isinstance(match.path, Fields):
+        for field in match.path.fields:
             parent.pop(field, None)
-    elif isinstance(path, Index) and isinstance(parent, list):
-        del parent[path.index]
-    else:
-        # Filter matches on list items carry no index in their path: find the item by identity.
-        if isinstance(parent, list):
-            for index, item in enumerate(parent):
-                if item is match.value:
-                    del parent[index]
-                    return
-        raise OverlayError(f"action #{position}: cannot remove {target!r} from its parent")
+        return
+    if isinstance(parent, list):
+        # Find the item itself rather than trusting an index: jsonpath-ng's Index API differs between
+        # versions, and filter matches carry no index at all. Equal scalars are interchangeable.
+        for index, item in enumerate(parent):
+            if item is match.value:
+                del parent[index]
+                return
+        for index, item in enumerate(parent):
+            if item == match.value:
+                del parent[index]
+                return
+    raise OverlayError(f"action #{position}: cannot remove {target!r} from its parent")
 
 
 def _update(node: Any, update: Any, target: str, position: int) -> None:

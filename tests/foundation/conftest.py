@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spec_tools.yamlio import load_document
+
+ROOT = Path(__file__).resolve().parents[2]
+OPENAPI = ROOT / "openapi"
+
+
+@pytest.fixture(scope="session")
+def published() -> dict[str, Any]:
+    return load_document(OPENAPI / "published.yaml")
+
+
+@pytest.fixture(scope="session")
+def effective() -> dict[str, Any]:
+    return load_document(OPENAPI / "catalog.yaml")
+
+
+@pytest.fixture(scope="session")
+def overlay() -> dict[str, Any]:
+    return load_document(OPENAPI / "overlay.yaml")
