@@ -9,7 +9,7 @@ GEN_INSTALLED := $(GEN_VENV)/.installed
 SOURCE ?= https://api.criteo.com/preview/marketingsolutions/open-api-specifications.json
 PYTEST_ARGS ?=
 
-.PHONY: install spec generate check-generated update-spec lint test contract-test demo bench clean
+.PHONY: install spec generate check-generated update-spec lint test contract-test contract-test-live demo bench clean
 
 install: $(INSTALLED) $(GEN_INSTALLED)
 
@@ -51,6 +51,11 @@ test: install
 
 contract-test: install
 	$(PY) -m pytest contract_tests $(PYTEST_ARGS)
+
+# Against Criteo (or any server): CRITEO_API_URL, CRITEO_CLIENT_ID, CRITEO_CLIENT_SECRET,
+# CRITEO_TEST_MERCHANT_ID, CRITEO_CONTRACT_ALLOW_WRITES=1. Skips (exit 0) without credentials.
+contract-test-live: $(INSTALLED)
+	$(PY) -m contract_tests.live
 
 demo: install
 	$(PY) -m criteo_catalog_sdk.demo
