@@ -1,0 +1,115 @@
+"""The in-flight ids guard: a product id is never in two in-flight batches, and versions keep their order.
+
+Batches are registered in the order they were built. A batch may start only when, for each of its
+product keys, it is the oldest registered batch holding that key; it keeps the keys until the
+pipeline finishes it (terminal report, or given up). So a newer version of a product is never sent
+while an older one is in flight or waiting (for pacing, a retry, a 413 split or a 404 resubmission),
+and an older one can never overtake it. A split batch's halves take its place in every queue.
+
+Pure and synchronous: the async scheduler asks :meth:`InFlightGuard.can_start` and waits on its own
+condition when the answer is no. Memory: the keys of registered batches only.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+
+
+class InFlightGuard:
+    """Tracks which batch holds which product key, in registration order."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, deque[int]] = {}  # key -> batch ids holding it, oldest first
+        self._keys: dict[int, tuple[str, ...]] = {}  # registered batch -> its distinct keys
+        self._started: set[int] = set()
+
+    def register(self, batch_id: int, keys: Iterable[str]) -> None:
+        """Queue a new batch behind every registered batch sharing one of its keys."""
+        if batch_id in self._keys:
+            raise ValueError(f"batch {batch_id} is already registered")
+        distinct = tuple(dict.fromkeys(keys))
+        self._keys[batch_id] = distinct
+        for k in distinct:
+            q = self._queues.get(k)
+            if q is None:
+                self._queues[k] = deque((batch_id,))
+            else:
+                q.append(batch_id)
+
+    def blockers(self, batch_id: int) -> set[int]:
+        """The older batches that must finish before ``batch_id`` may start (empty: it may start)."""
+        out: set[int] = set()
+        for k in self._keys[batch_id]:
+            q = self._queues[k]
+            for other in q:
+                if other == batch_id:
+                    break
+                out.add(other)
+        return out
+
+    def can_start(self, batch_id: int) -> bool:
+        """Whether every key of the batch is free of older batches."""
+        return all(self._queues[k][0] == batch_id for k in self._keys[batch_id])
+
+    def start(self, batch_id: int) -> None:
+        """Mark the batch in flight; raises ``RuntimeError`` if it may not start yet."""
+        if not self.can_start(batch_id):
+            raise RuntimeError(f"batch {batch_id} is blocked by {sorted(self.blockers(batch_id))}")
+        self._started.add(batch_id)
+
+    def is_started(self, batch_id: int) -> bool:
+        """Whether :meth:`start` was called for the batch (and it is not finished)."""
+        return batch_id in self._started
+
+    def finish(self, batch_id: int) -> None:
+        """Release the batch's keys (report terminal, or the batch given up)."""
+        for k in self._keys.pop(batch_id):
+            q = self._queues[k]
+            q.remove(batch_id)
+            if not q:
+                del self._queues[k]
+        self._started.discard(batch_id)
+
+    def replace(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str]]]) -> None:
+        """Put the parts of a split batch (``(new_id, keys)`` in sending order) in its place.
+
+        Each part inherits the batch's position in the queue of each of its keys, so a newer version
+        of one of those products queued behind the batch stays behind the parts.
+        """
+        old = self._keys.pop(batch_id)
+        self._started.discard(batch_id)
+        owner: dict[str, int] = {}
+        for new_id, keys in parts:
+            if new_id in self._keys:
+                raise ValueError(f"batch {new_id} is already registered")
+            distinct = tuple(dict.fromkeys(keys))
+            self._keys[new_id] = distinct
+            for k in distinct:
+                if k not in old or k in owner:
+                    raise ValueError(f"key {k!r} does not belong to batch {batch_id} or is in two parts")
+                owner[k] = new_id
+        for k in old:
+            q = self._queues[k]
+            i = q.index(batch_id)
+            if k in owner:
+                q[i] = owner[k]
+            else:  # a key dropped from the parts (e.g. its entry was rejected)
+                del q[i]
+                if not q:
+                    del self._queues[k]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._queues
+
+    def __len__(self) -> int:
+        """Number of registered batches."""
+        return len(self._keys)
+
+    @property
+    def in_flight(self) -> frozenset[int]:
+        """The batches started and not finished."""
+        return frozenset(self._started)
+
+
+__all__ = ["InFlightGuard"]

@@ -1,0 +1,82 @@
+"""The hand-written tables of push/schema.py must match openapi/catalog.yaml field for field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from criteo_catalog_sdk.push import schema as s
+
+_SCALARS = {"string": s.STR, "boolean": s.BOOL, "number": s.NUMBER}
+
+
+def _kind(prop: dict[str, Any], schemas: dict[str, Any]) -> tuple[int, str | None]:
+    if "$ref" in prop:
+        return s.OBJECT, prop["$ref"].rsplit("/", 1)[1]
+    if "anyOf" in prop:  # multipack: int64 or digit string (overlay D10)
+        return s.INT_OR_DIGITS, None
+    if "enum" in prop:
+        assert prop["enum"] == ["online"]
+        return s.CHANNEL, None
+    t = prop["type"]
+    if t == "integer":
+        return (s.INT32 if prop.get("format") == "int32" else s.INT64), None
+    if t == "array":
+        items = prop["items"]
+        if "$ref" in items:
+            return s.OBJECT_LIST, items["$ref"].rsplit("/", 1)[1]
+        assert items["type"] == "string"
+        return s.STR_LIST, None
+    if t == "object":
+        assert prop["additionalProperties"]["items"]["type"] == "string"
+        return s.STR_LIST_MAP, None
+    return _SCALARS[t], None
+
+
+def _check_object(name: str, fields: dict[str, s.FieldSpec], schemas: dict[str, Any]) -> None:
+    sch = schemas[name]
+    assert set(fields) == set(sch["properties"]), name
+    for field, prop in sch["properties"].items():
+        kind, ref = _kind(prop, schemas)
+        spec = fields[field]
+        assert spec.kind == kind, (name, field)
+        if ref is not None:
+            assert spec.obj is not None and spec.obj.name == ref, (name, field)
+            assert spec.obj.required == frozenset(schemas[ref].get("required", ())), ref
+            _check_object(ref, spec.obj.fields, schemas)
+
+
+def test_product_fields_match_the_effective_spec(catalog_spec: dict[str, Any]) -> None:
+    _check_object("Product", s.PRODUCT_FIELDS, catalog_spec["components"]["schemas"])
+
+
+def test_every_object_spec_is_a_spec_schema(catalog_spec: dict[str, Any]) -> None:
+    schemas = catalog_spec["components"]["schemas"]
+    for name, spec in s.OBJECT_SPECS.items():
+        _check_object(name, spec.fields, schemas)
+
+
+def test_required_fields_are_the_specs(catalog_spec: dict[str, Any]) -> None:
+    assert set(s.REQUIRED_FIELDS) == set(catalog_spec["components"]["schemas"]["Product"]["required"])
+
+
+def test_length_limits_match_the_spec_descriptions(catalog_spec: dict[str, Any]) -> None:
+    props = catalog_spec["components"]["schemas"]["Product"]["properties"]
+    stated = {}
+    for name, prop in props.items():
+        m = re.search(r"up to (\d+) characters", prop.get("description", ""))
+        if m:
+            stated[name] = int(m.group(1))
+    limited = {n: f.max_length for n, f in s.PRODUCT_FIELDS.items() if f.max_length and n != "id"}
+    assert limited == stated
+    assert stated == {
+        "title": 500,
+        "description": 5000,
+        "link": 1000,
+        "imageLink": 2000,
+        "itemGroupId": 50,
+        "externalSellerId": 50,
+        "externalSellerName": 50,
+        "sellerId": 50,
+    }
+    assert s.PRODUCT_FIELDS["id"].max_length == s.PRODUCT_ID_MAX_LENGTH
