@@ -1,9 +1,34 @@
 """Criteo Catalog SDK: push product catalogs to Criteo's Catalog Product Importer API.
 
-The public surface: the request/response models (from :mod:`criteo_catalog_sdk.models`), and, as
-they land, the clients, errors and policies.
+The public surface: the request/response models (from :mod:`criteo_catalog_sdk.models`), the
+clients (:class:`CatalogClient`, :class:`AsyncCatalogClient`), their policies, reports and errors.
 """
 
+from criteo_catalog_sdk.auth import ClientCredentialsAuth
+from criteo_catalog_sdk.client import AsyncCatalogClient, CatalogClient
+from criteo_catalog_sdk.errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    CriteoError,
+    InsecureTransportError,
+    InvalidBatchError,
+    InvalidRequestError,
+    MalformedOperationTokenError,
+    NotFoundError,
+    OperationNotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    Problem,
+    RateLimitError,
+    ReportExpiredError,
+    ReportTimeoutError,
+    ResponseValidationError,
+    ServerError,
+    TimeoutError,
+    TransportError,
+)
 from criteo_catalog_sdk.models import (
     UNSET,
     BatchAcceptedResponse,
@@ -14,11 +39,11 @@ from criteo_catalog_sdk.models import (
     LoyaltyPoints,
     Price,
     Product,
+    ProductsCustomBatchRequest,
+    ProductsCustomBatchRequestEntry,
     ProductShipping,
     ProductShippingDimension,
     ProductShippingWeight,
-    ProductsCustomBatchRequest,
-    ProductsCustomBatchRequestEntry,
     ProductTax,
     ProductUnitPricingBaseMeasure,
     ProductUnitPricingMeasure,
@@ -31,34 +56,69 @@ from criteo_catalog_sdk.models import (
     StatisticsRecord,
     Unset,
 )
+from criteo_catalog_sdk.polling import PollPolicy
+from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, ReportIssue, Stats, StatsRecord
+from criteo_catalog_sdk.retry import RetryPolicy
 
 __version__ = "0.1.0"
 
 __all__ = [
     "UNSET",
+    "ApiError",
+    "AsyncCatalogClient",
+    "AuthenticationError",
+    "BadRequestError",
     "BatchAcceptedResponse",
+    "CatalogClient",
     "CatalogErrorResponse",
     "CatalogProblem",
+    "ClientCredentialsAuth",
+    "ConfigurationError",
+    "CriteoError",
     "CustomAttribute",
+    "InsecureTransportError",
     "Installment",
+    "InvalidBatchError",
+    "InvalidRequestError",
     "LoyaltyPoints",
+    "MalformedOperationTokenError",
+    "NotFoundError",
+    "OperationNotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PollPolicy",
     "Price",
+    "Problem",
     "Product",
+    "ProductErrors",
     "ProductShipping",
     "ProductShippingDimension",
     "ProductShippingWeight",
     "ProductTax",
     "ProductUnitPricingBaseMeasure",
     "ProductUnitPricingMeasure",
+    "ProductWarnings",
     "ProductsCustomBatchRequest",
     "ProductsCustomBatchRequestEntry",
+    "RateLimitError",
+    "Report",
     "ReportDetailError",
     "ReportDetailErrors",
     "ReportDetailWarning",
     "ReportDetailWarnings",
+    "ReportExpiredError",
+    "ReportIssue",
     "ReportOkResponse",
+    "ReportTimeoutError",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "ServerError",
     "StatisticsOkResponse",
     "StatisticsRecord",
+    "Stats",
+    "StatsRecord",
+    "TimeoutError",
+    "TransportError",
     "Unset",
     "__version__",
 ]

@@ -1,0 +1,257 @@
+"""The exceptions the SDK raises.
+
+Every failure is a :class:`CriteoError`. Errors the API answered with are :class:`ApiError`
+subclasses chosen by status (and, for a few documented cases, by the problem ``code``), carrying the
+problems parsed from Criteo's envelope ``{"errors": [{traceId, type, code, instance, title, detail}]}``.
+Network failures are :class:`TransportError`. Requests refused before anything is sent are
+:class:`InvalidRequestError` (also a :class:`ValueError`).
+
+No exception text ever contains the client secret or an access token: messages are built only from
+the status, the problem codes/titles/details, the HTTP method and the request path.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from criteo_catalog_sdk.report import Report
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "CriteoError",
+    "InsecureTransportError",
+    "InvalidBatchError",
+    "InvalidRequestError",
+    "MalformedOperationTokenError",
+    "NotFoundError",
+    "OperationNotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimitError",
+    "ReportExpiredError",
+    "ReportTimeoutError",
+    "ResponseValidationError",
+    "ServerError",
+    "TimeoutError",
+    "TransportError",
+]
+
+# Keep a body excerpt in messages short: error pages from proxies can be large HTML documents.
+_BODY_EXCERPT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem of Criteo's error envelope (missing fields are read as empty strings)."""
+
+    code: str
+    title: str
+    detail: str
+    type: str
+    instance: str
+    trace_id: str
+
+    def __str__(self) -> str:
+        text = f"{self.code}: {self.title}" if self.code else self.title
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+class CriteoError(Exception):
+    """Base class of every error raised by the SDK."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only constructor arguments would break the default pickling (multiprocessing, logging).
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[CriteoError], args: tuple[object, ...], state: dict[str, object]) -> CriteoError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class ConfigurationError(CriteoError, ValueError):
+    """The client was configured in a way that cannot work (missing credentials, bad URL)."""
+
+
+class InsecureTransportError(ConfigurationError):
+    """Credentials would travel over plain http to a host that is not loopback."""
+
+
+class InvalidRequestError(CriteoError, ValueError):
+    """A request was refused before sending: it would certainly be rejected, or is unsafe to send."""
+
+
+class InvalidBatchError(InvalidRequestError):
+    """A batch was refused before sending (empty, duplicated product ids, malformed entry).
+
+    ``index`` and ``product_id`` locate the offending entry when there is one; ``product_ids`` lists
+    the duplicated ids for a duplicate refusal.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        index: int | None = None,
+        product_id: str | None = None,
+        product_ids: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.index = index
+        self.product_id = product_id
+        self.product_ids = product_ids
+
+
+class TransportError(CriteoError):
+    """The request did not get an HTTP answer (connection refused or reset, protocol error, timeout).
+
+    ``retryable`` tells whether the retry policy treats it as transient.
+    """
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+# Also a builtin TimeoutError, so generic ``except TimeoutError`` code keeps working.
+class TimeoutError(TransportError, builtins.TimeoutError):
+    """The request timed out (connect, read, write or connection-pool timeout)."""
+
+
+class ApiError(CriteoError):
+    """The API answered with an error status.
+
+    Attributes: ``status`` (HTTP status), ``problems`` (parsed from ``errors`` of the envelope),
+    ``warnings`` (from ``warnings``), ``trace_ids`` (Criteo's correlation ids, for support),
+    ``body`` (the raw response text), ``method`` and ``path`` of the request, and ``retry_after``
+    (seconds to wait as the server asked, when it said so).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        problems: tuple[Problem, ...] = (),
+        trace_ids: tuple[str, ...] = (),
+        body: str = "",
+        *,
+        warnings: tuple[Problem, ...] = (),
+        method: str = "",
+        path: str = "",
+        retry_after: float | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.status = status
+        self.problems = problems
+        self.warnings = warnings
+        self.trace_ids = trace_ids
+        self.body = body
+        self.method = method
+        self.path = path
+        self.retry_after = retry_after
+        super().__init__(self._message(reason))
+
+    @property
+    def code(self) -> str | None:
+        """The code of the first problem (e.g. ``too-many-requests``), if the body had one."""
+        return self.problems[0].code if self.problems else None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of all problems."""
+        return tuple(p.code for p in self.problems)
+
+    def _message(self, reason: str | None) -> str:
+        where = f" on {self.method} {self.path}" if self.method else ""
+        if reason is not None:
+            text = reason
+        elif self.problems:
+            text = "; ".join(str(p) for p in self.problems)
+        elif self.body.strip():
+            excerpt = self.body.strip()
+            text = excerpt if len(excerpt) <= _BODY_EXCERPT else excerpt[:_BODY_EXCERPT] + "..."
+        else:
+            text = "no body"
+        msg = f"HTTP {self.status}{where}: {text}"
+        if self.trace_ids:
+            msg += f" [trace id {', '.join(self.trace_ids)}]"
+        return msg
+
+
+class BadRequestError(ApiError):
+    """400: the request is invalid; fix it, do not resend it as is."""
+
+
+class ReportExpiredError(BadRequestError):
+    """400 ``catalog-operation-report-is-expired``: reports are kept 4 days; stop polling."""
+
+
+class MalformedOperationTokenError(BadRequestError):
+    """400 ``catalog-operation-token-is-malformed``: the token is not one the API issued."""
+
+
+class AuthenticationError(ApiError):
+    """401, or a failure of the token endpoint (then ``status`` is the token endpoint's status).
+
+    The SDK already refreshed the token once and replayed the request before raising this.
+    """
+
+
+class PermissionDeniedError(ApiError):
+    """403: these credentials may not manage that merchant or operation. Never retried."""
+
+
+class NotFoundError(ApiError):
+    """404."""
+
+
+class OperationNotFoundError(NotFoundError):
+    """404 on a report: the operation is unknown. Criteo advises resubmitting the whole batch."""
+
+
+class PayloadTooLargeError(ApiError):
+    """413 (no body): the request is 16 MB or more; split the batch or shorten long fields."""
+
+
+class RateLimitError(ApiError):
+    """429: over the rate limit. ``retry_after`` is the wait the server asked for, in seconds.
+
+    The wait is read from ``Retry-After``, else ``x-ratelimit-reset``, else the "Retry in N seconds"
+    problem title.
+    """
+
+
+class ServerError(ApiError):
+    """5xx: a server-side failure; 500, 502, 503 and 504 are retried with backoff."""
+
+
+class ResponseValidationError(CriteoError):
+    """A success response whose body could not be parsed; ``body`` holds the raw text."""
+
+    def __init__(self, message: str, *, body: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.body = body
+        self.status = status
+
+
+class ReportTimeoutError(CriteoError):
+    """``wait_for_report`` reached its deadline before the report reached a terminal status.
+
+    ``token`` is the operation token (poll again later with it), ``timeout`` the deadline in seconds and
+    ``last_report`` the last report seen, if any.
+    """
+
+    def __init__(self, token: str, timeout: float, last_report: Report | None = None) -> None:
+        status = last_report.status if last_report is not None else "never polled"
+        super().__init__(f"the report of operation {token!r} was not final after {timeout:g} s (last status: {status})")
+        self.token = token
+        self.timeout = timeout
+        self.last_report = last_report

@@ -1,0 +1,222 @@
+"""Scripted in-process fakes of Criteo's API for httpx.MockTransport, and the documented examples."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from criteo_catalog_sdk import AsyncCatalogClient, CatalogClient, PollPolicy, RetryPolicy
+
+CLIENT_ID = "my-client-id"
+SECRET = "S3cr3t-client-Secret-5b1f"
+BASE_URL = "https://api.criteo.test"
+BATCH = "/preview/catalog/products/batch"
+REPORT = "/preview/catalog/products/batch/report/"
+STATS = "/preview/catalog/stats/merchants/"
+DOC_TOKEN = (
+    "eyJhbGciOiJub25lIn0.eyJwYXJ0bmVySWQiOjEyMywib3BlcmF0aW9uSWQiOiIxNzE2YzExNC1mZThjLTRiZmYtOGFiNC0zYzM5YTQwY2M1"
+    "ZGMiLCJleHAiOjE2MTYxNDIwMDJ9."
+)
+
+FAST_RETRY = RetryPolicy(attempts=4, initial_wait=0.0, max_wait=0.0, jitter=0.0, deadline=None)
+FAST_POLL = PollPolicy(initial_delay=0.0, max_delay=0.0)
+
+
+def problem(
+    status: int, code: str, title: str, *, type_: str = "availability", path: str = BATCH, trace: str = "t-1"
+) -> httpx.Response:
+    body = {
+        "errors": [{"traceId": trace, "type": type_, "code": code, "instance": path, "title": title, "detail": ""}],
+        "warnings": [],
+    }
+    return httpx.Response(status, json=body)
+
+
+def report_body(status: str = "VALIDATED", **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "status": status,
+        "importRequestTimestamp": "1615799535032",
+        "numberOfProductsInTheBatch": "2",
+        "numberOfProductsUpserted": "2" if status != "ACCEPTED" else "0",
+        "numberOfProductsDeleted": "0",
+        "numberOfProductsWithErrors": "0",
+        "errorDetails": [],
+    }
+    body.update(extra)
+    return body
+
+
+Responder = httpx.Response | Callable[[httpx.Request], httpx.Response]
+
+
+class FakeAPI:
+    """Answers token requests (a new token each time) and scripted answers per route.
+
+    ``script(route, *responses)`` queues answers for ``batch``, ``report`` or ``stats``; when a queue is
+    empty the route answers its default (202 with a token, a VALIDATED report, empty stats). Tokens in
+    ``revoked`` get 401.
+    """
+
+    def __init__(self, *, expires_in: object = 900, token_body: dict[str, Any] | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.token_requests: list[httpx.Request] = []
+        self.queues: dict[str, deque[Responder]] = {"batch": deque(), "report": deque(), "stats": deque()}
+        self.token_queue: deque[Responder] = deque()
+        self.expires_in = expires_in
+        self.token_body = token_body
+        self.revoked: set[str] = set()
+        self.issued: list[str] = []
+        self.lock = threading.Lock()
+        self.token_gate: threading.Event | None = None
+
+    def script(self, route: str, *responses: Responder) -> None:
+        self.queues[route].extend(responses)
+
+    def api_requests(self, route: str | None = None) -> list[httpx.Request]:
+        def match(path: str) -> bool:
+            if route is None:
+                return path.startswith("/preview/")
+            if route == "batch":
+                return path == BATCH
+            return path.startswith(REPORT if route == "report" else STATS)
+
+        return [r for r in self.requests if match(r.url.path)]
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.requests.append(request)
+        if request.url.path == "/oauth2/token":
+            return self._token(request)
+        auth = request.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ")
+        if not auth.startswith("Bearer ") or token not in self.issued or token in self.revoked:
+            return problem(401, "not-authenticated", "User is not authenticated", type_="authentication")
+        path = request.url.path
+        if path == BATCH:
+            route = "batch"
+        elif path.startswith(REPORT):
+            route = "report"
+        elif path.startswith(STATS):
+            route = "stats"
+        else:
+            return httpx.Response(404)
+        with self.lock:
+            queued = self.queues[route].popleft() if self.queues[route] else None
+        if queued is not None:
+            return _answer(queued, request)
+        if route == "batch":
+            return httpx.Response(202, json={"operationToken": DOC_TOKEN})
+        if route == "report":
+            return httpx.Response(200, json=report_body())
+        return httpx.Response(200, json={"data": {"statisticsRecordList": []}, "errors": [], "warnings": []})
+
+    def _token(self, request: httpx.Request) -> httpx.Response:
+        if self.token_gate is not None:
+            self.token_gate.wait(5)
+        with self.lock:
+            self.token_requests.append(request)
+            queued = self.token_queue.popleft() if self.token_queue else None
+            token = f"access-token-{len(self.token_requests)}-Zq9"
+            self.issued.append(token)
+        if queued is not None:
+            return _answer(queued, request)
+        body = (
+            self.token_body
+            if self.token_body is not None
+            else {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": self.expires_in,
+            }
+        )
+        return httpx.Response(200, json=body)
+
+
+def _answer(queued: Responder, request: httpx.Request) -> httpx.Response:
+    if isinstance(queued, httpx.Response):
+        # A fresh copy: httpx rebinds a response's stream when it sends it, so one object serves once.
+        return httpx.Response(queued.status_code, headers=queued.headers, content=queued.content)
+    return queued(request)
+
+
+def sync_client(api: FakeAPI, **kwargs: Any) -> tuple[CatalogClient, list[float]]:
+    slept: list[float] = []
+    kwargs.setdefault("retry", FAST_RETRY)
+    kwargs.setdefault("polling", FAST_POLL)
+    client = CatalogClient(
+        CLIENT_ID,
+        SECRET,
+        base_url=BASE_URL,
+        http_client=httpx.Client(transport=httpx.MockTransport(api)),
+        sleep=slept.append,
+        **kwargs,
+    )
+    return client, slept
+
+
+def async_client(api: FakeAPI, **kwargs: Any) -> tuple[AsyncCatalogClient, list[float]]:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    kwargs.setdefault("retry", FAST_RETRY)
+    kwargs.setdefault("polling", FAST_POLL)
+    client = AsyncCatalogClient(
+        CLIENT_ID,
+        SECRET,
+        base_url=BASE_URL,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(api)),
+        sleep=sleep,
+        **kwargs,
+    )
+    return client, slept
+
+
+# -- Criteo's documented examples (seed 001) --------------------------------------------------------
+
+SEED_FILE = Path(__file__).parent / "data" / "seed_001.txt"
+_ENDPOINT = re.compile(r"^## Examples for the `(\w+)` endpoint", re.MULTILINE)
+_STATUS = re.compile(r"^### \*\*`(\d{3})`\*\*", re.MULTILINE)
+_RESPONSE = re.compile(r"```json Example Response[^\n]*\n(.*?)```", re.DOTALL)
+_GET = re.compile(r"HTTP GET (\S+)")
+
+
+@dataclass(frozen=True)
+class Example:
+    endpoint: str
+    status: int
+    body: bytes
+    path: str
+    position: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.endpoint}-{self.status}-{self.position}"
+
+
+def documented_examples() -> list[Example]:
+    text = SEED_FILE.read_text(encoding="utf-8")
+    examples: list[Example] = []
+    heads = list(_ENDPOINT.finditer(text))
+    for i, head in enumerate(heads):
+        section = text[head.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+        statuses = list(_STATUS.finditer(section))
+        for j, status in enumerate(statuses):
+            chunk = section[status.end() : statuses[j + 1].start() if j + 1 < len(statuses) else len(section)]
+            response = _RESPONSE.search(chunk)
+            get = _GET.search(chunk)
+            if "Doesn't apply" in chunk:
+                continue
+            body = json.dumps(json.loads(response.group(1))).encode() if response else b""
+            path = get.group(1) if get else (BATCH if head.group(1) == "batch" else REPORT + DOC_TOKEN)
+            examples.append(Example(head.group(1), int(status.group(1)), body, path, j))
+    return examples
