@@ -1,0 +1,166 @@
+"""The ``criteo-catalog`` command line (extra ``[cli]``).
+
+Commands register on the :func:`main` group; each imports what it needs when it runs, so that one
+command's optional dependencies never slow down or break another.
+"""
+
+from __future__ import annotations
+
+import sys
+
+try:
+    import click
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
+    sys.stderr.write("criteo-catalog needs click: pip install 'criteo-catalog-sdk[cli]'\n")
+    raise SystemExit(1) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.version_option(package_name="criteo-catalog-sdk")
+def main() -> None:
+    """Criteo Catalog SDK command line."""
+
+
+@main.command("simulator")
+@click.option("--host", default="127.0.0.1", help="Interface to listen on.")
+@click.option("--port", default=8787, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option(
+    "--rate-limit", default=3000.0, type=click.FloatRange(min=0), help="Products per second per merchant (0: off)."
+)
+@click.option(
+    "--calls-per-minute", default=0, type=click.IntRange(min=0), help="API calls per minute per client (0: off)."
+)
+@click.option("--retry-after/--no-retry-after", default=False, help="Send Retry-After on 429 (Criteo documents none).")
+@click.option("--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API requests given a fault.")
+@click.option(
+    "--fault-kinds",
+    default="all",
+    help="Faults to draw from: all, or a comma list of 429,500,503,latency,drop,truncate,invalid-json,revoke,lost.",
+)
+@click.option("--fault-latency", default=1.0, type=click.FloatRange(min=0), help="Seconds added by a latency fault.")
+@click.option("--fault-routes", default="batch,report,stats", help="Routes faults apply to (also: token).")
+@click.option("--seed", type=int, default=None, help="Seed of the fault plan (same seed, same faults).")
+@click.option(
+    "--response-shape",
+    type=click.Choice(["documented", "spec"]),
+    default="documented",
+    help="documented: as Criteo's examples; spec: every field the published spec requires.",
+)
+@click.option("--state", "state_file", type=click.Path(dir_okay=False), default=None, help="Keep state in SQLite.")
+@click.option("--token-ttl", default=900, type=click.IntRange(min=1), help="Access token lifetime, seconds.")
+@click.option(
+    "--client",
+    "clients",
+    multiple=True,
+    metavar="ID:SECRET[:M1,M2]",
+    help="Accepted credentials, optionally with the merchants they may manage (default: any non-empty pair).",
+)
+@click.option("--merchants", default=None, metavar="M1,M2", help="Merchants every client may manage (default: any).")
+@click.option("--static-token", "static_tokens", multiple=True, help="A bearer token that is always valid.")
+@click.option("--accepted-seconds", default=1.0, type=click.FloatRange(min=0), help="Time an operation is ACCEPTED.")
+@click.option("--processing-seconds", default=2.0, type=click.FloatRange(min=0), help="Time it is IN_PROGRESS.")
+@click.option("--report-retention", default=4 * 86400.0, type=click.FloatRange(min=0), help="Report lifetime, s.")
+@click.option("--max-body-bytes", default=16_000_000, type=click.IntRange(min=1), help="413 at this size.")
+@click.option("--max-id-length", default=240, type=click.IntRange(min=1), help="Longer product ids: OverlargeID.")
+@click.option("--latency", default=0.0, type=click.FloatRange(min=0), help="Seconds added to every API answer.")
+@click.option("--control/--no-control", default=True, help="Serve the /_simulator/ control endpoint.")
+@click.option("--access-log/--no-access-log", default=False, help="Log every request (slower).")
+@click.option("--log-level", default="warning", type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+def simulator(
+    host: str,
+    port: int,
+    rate_limit: float,
+    calls_per_minute: int,
+    retry_after: bool,
+    fault_rate: float,
+    fault_kinds: str,
+    fault_latency: float,
+    fault_routes: str,
+    seed: int | None,
+    response_shape: str,
+    state_file: str | None,
+    token_ttl: int,
+    clients: tuple[str, ...],
+    merchants: str | None,
+    static_tokens: tuple[str, ...],
+    accepted_seconds: float,
+    processing_seconds: float,
+    report_retention: float,
+    max_body_bytes: int,
+    max_id_length: int,
+    latency: float,
+    control: bool,
+    access_log: bool,
+    log_level: str,
+) -> None:
+    """Run a local simulator of Criteo's Catalog API; prints its base URL when ready."""
+    try:
+        from criteo_catalog_sdk.simulator import config as cfg
+        from criteo_catalog_sdk.simulator.faults import FaultSettings
+        from criteo_catalog_sdk.simulator.runner import serve
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
+        raise click.ClickException(
+            f"the simulator needs its extra ({exc.name} is missing): pip install 'criteo-catalog-sdk[simulator]'"
+        ) from exc
+    try:
+        credentials: dict[str, str] | None = None
+        client_merchants: dict[str, frozenset[int]] = {}
+        for text in clients:
+            client_id, secret, allowed = cfg.parse_client(text)
+            credentials = {**(credentials or {}), client_id: secret}
+            if allowed is not None:
+                client_merchants[client_id] = allowed
+        settings = cfg.Settings(
+            rate_limit=rate_limit,
+            calls_per_minute=calls_per_minute,
+            retry_after_header=retry_after,
+            response_shape=cfg.shape(response_shape),
+            token_ttl=token_ttl,
+            credentials=credentials,
+            merchants=cfg.parse_merchants(merchants) if merchants else None,
+            client_merchants=client_merchants,
+            static_tokens=frozenset(static_tokens),
+            accepted_seconds=accepted_seconds,
+            processing_seconds=processing_seconds,
+            retention_seconds=report_retention,
+            max_body_bytes=max_body_bytes,
+            max_id_length=max_id_length,
+            latency_seconds=latency,
+        )
+        faults = FaultSettings(
+            rate=fault_rate,
+            kinds=cfg.parse_fault_kinds(fault_kinds),
+            latency_seconds=fault_latency,
+            routes=frozenset(r.strip() for r in fault_routes.split(",") if r.strip()),
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    config = cfg.SimulatorConfig(
+        host=host,
+        port=port,
+        seed=seed,
+        state_file=state_file,
+        settings=settings,
+        faults=faults,
+        control=control,
+        access_log=access_log,
+        log_level=log_level,
+    )
+
+    def ready(url: str) -> None:
+        # stdout carries only the URL, so that scripts can read it; the rest goes to stderr.
+        click.echo(url)
+        sys.stdout.flush()
+        who = "any non-empty client id and secret" if credentials is None else f"{len(credentials)} client(s)"
+        click.echo(f"Criteo Catalog simulator ready on {url} (credentials: {who}; Ctrl-C to stop)", err=True)
+
+    try:
+        serve(config, on_ready=ready)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        pass
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

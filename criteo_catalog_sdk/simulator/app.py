@@ -1,0 +1,225 @@
+"""The ASGI application: routes requests to the service, applies transport faults, logs requests.
+
+A plain ASGI callable rather than a framework app: four routes do not need a router, and owning the
+``send`` callable is what lets a fault drop the connection. Routing uses the raw path, so that an
+escaped ``/`` inside an operation token or merchant id stays inside its path segment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from criteo_catalog_sdk.simulator import errors
+from criteo_catalog_sdk.simulator.asgi import (
+    BodyTooLarge,
+    ClientGone,
+    Receive,
+    Scope,
+    Send,
+    drop_connection,
+    header,
+    read_body,
+    respond,
+)
+from criteo_catalog_sdk.simulator.config import SimulatorConfig
+from criteo_catalog_sdk.simulator.control import PREFIX, ControlApi
+from criteo_catalog_sdk.simulator.faults import FaultKind, FaultPlan
+from criteo_catalog_sdk.simulator.service import (
+    CatalogService,
+    Reply,
+    RequestRecord,
+    error_reply,
+    payload_too_large,
+)
+from criteo_catalog_sdk.simulator.state import AccessToken, MemoryStore, SqliteStore, Store
+
+TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a path, not a secret
+BATCH_PATH = "/preview/catalog/products/batch"
+REPORT_PREFIX = "/preview/catalog/products/batch/report/"
+STATS_PREFIX = "/preview/catalog/stats/merchants/"
+# Bodies of the token and control endpoints are small; anything bigger is a mistake.
+SMALL_BODY_LIMIT = 1_000_000
+INVALID_JSON_BODY = b"<html><body>502 Bad Gateway (simulated: not JSON)</body></html>"
+
+_FAULT_STATUS = {
+    FaultKind.TOO_MANY_REQUESTS: 429,
+    FaultKind.INTERNAL_ERROR: 500,
+    FaultKind.SERVICE_UNAVAILABLE: 503,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Which operation a request is for."""
+
+    name: str  # token, batch, report, stats, control, unknown
+    allowed: str  # the method the path accepts
+    argument: str = ""  # the raw path parameter
+
+
+def match(path: str) -> Route:
+    """The route of a raw (still percent-escaped) path."""
+    if path == TOKEN_PATH:
+        return Route("token", "POST")
+    if path == BATCH_PATH:
+        return Route("batch", "POST")
+    if path.startswith(REPORT_PREFIX) and "/" not in path[len(REPORT_PREFIX) :]:
+        return Route("report", "GET", path[len(REPORT_PREFIX) :])
+    if path.startswith(STATS_PREFIX) and "/" not in path[len(STATS_PREFIX) :]:
+        return Route("stats", "GET", path[len(STATS_PREFIX) :])
+    if path == PREFIX or path.startswith(PREFIX + "/"):
+        return Route("control", "")
+    return Route("unknown", "")
+
+
+class SimulatorApp:
+    """ASGI callable serving the simulated API and its control endpoint."""
+
+    def __init__(self, service: CatalogService, control: ControlApi | None = None) -> None:
+        self.service = service
+        self.control = control
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection scope."""
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        path = raw_path.partition(b"?")[0].decode("latin-1")
+        query = scope.get("query_string", b"").decode("latin-1")
+        method = scope["method"]
+        route = match(path)
+        if route.name == "control" and self.control is not None:
+            reply = await self._control(scope, receive, method, path, query)
+            await respond(send, reply.status, reply.body, reply.headers)
+            return
+        if route.name in ("unknown", "control"):
+            await respond_reply(send, error_reply(404, [errors.route_not_found(method, path)], path))
+            return
+        if method != route.allowed:
+            headers = (("allow", route.allowed),)
+            reply = error_reply(405, [errors.method_not_allowed(method, route.allowed)], path, headers)
+            await respond_reply(send, reply)
+            return
+        await self._api(scope, receive, send, route, path, query)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.service.store.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _control(self, scope: Scope, receive: Receive, method: str, path: str, query: str) -> Reply:
+        if self.control is None:  # pragma: no cover - routed here only when enabled
+            return error_reply(404, [errors.route_not_found(method, path)], path)
+        try:
+            body = await read_body(scope, receive, SMALL_BODY_LIMIT)
+        except BodyTooLarge:
+            return payload_too_large()
+        return self.control.handle(method, path, query, body)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send, route: Route, path: str, query: str) -> None:
+        service = self.service
+        record = RequestRecord(service.now(), scope["method"], path, route.name, 0)
+        service.requests.append(record)
+        fault = service.faults.draw(route.name)
+        record.fault = fault.value if fault is not None else None
+        delay = service.settings.latency_seconds + (
+            service.faults.settings.latency_seconds if fault is FaultKind.LATENCY else 0.0
+        )
+        if delay:
+            await asyncio.sleep(delay)
+        if fault is FaultKind.DROP:
+            await drop_connection(receive, send)
+            return
+        limit = service.settings.max_body_bytes if route.name == "batch" else SMALL_BODY_LIMIT
+        too_large = False
+        body = b""
+        try:
+            body = await read_body(scope, receive, limit)
+        except BodyTooLarge:
+            too_large = True
+        except ClientGone:
+            return
+        reply = self._handle(scope, route, path, query, body, too_large, fault, record)
+        record.status = reply.status
+        record.products = reply.products
+        if fault is FaultKind.TRUNCATE and reply.body:
+            reply = Reply(reply.status, reply.body[: len(reply.body) // 2], reply.headers, reply.products)
+        elif fault is FaultKind.INVALID_JSON and reply.body:
+            reply = Reply(reply.status, INVALID_JSON_BODY, reply.headers, reply.products)
+        await respond_reply(send, reply)
+
+    def _handle(
+        self,
+        scope: Scope,
+        route: Route,
+        path: str,
+        query: str,
+        body: bytes,
+        too_large: bool,
+        fault: FaultKind | None,
+        record: RequestRecord,
+    ) -> Reply:
+        service = self.service
+        if fault in _FAULT_STATUS:
+            if fault is FaultKind.TOO_MANY_REQUESTS:
+                return service.injected_429(path)
+            problem = errors.internal_error() if fault is FaultKind.INTERNAL_ERROR else errors.service_unavailable()
+            return error_reply(_FAULT_STATUS[fault], [problem], path)
+        authorization = header(scope, b"authorization")
+        if fault is FaultKind.REVOKE:
+            service.revoke(authorization)
+            return error_reply(401, [errors.not_authenticated()], path)
+        if too_large:
+            return payload_too_large()
+        if route.name == "token":
+            return service.token(body, header(scope, b"content-type") or "", authorization)
+        principal = service.authenticate(authorization, path)
+        if isinstance(principal, Reply):
+            return principal
+        record.client_id = principal.client_id
+        return self._operation(route, principal, path, query, body, fault)
+
+    def _operation(
+        self, route: Route, principal: AccessToken, path: str, query: str, body: bytes, fault: FaultKind | None
+    ) -> Reply:
+        service = self.service
+        if route.name == "batch":
+            return service.submit(principal, body, path)
+        if route.name == "report":
+            if fault is FaultKind.LOST:
+                operation_id = service.operation_of(route.argument)
+                if operation_id is not None:
+                    service.store.mark_lost(operation_id)
+            return service.report(principal, route.argument, path)
+        return service.stats(principal, route.argument, query, path)
+
+
+async def respond_reply(send: Send, reply: Reply) -> None:
+    """Send a :class:`Reply`."""
+    await respond(send, reply.status, reply.body, reply.headers)
+
+
+def build_store(state_file: str | None) -> Store:
+    """The store a configuration asks for."""
+    return SqliteStore(state_file) if state_file else MemoryStore()
+
+
+def create_app(config: SimulatorConfig | None = None) -> SimulatorApp:
+    """Build a simulator app (in memory, or on ``config.state_file``)."""
+    config = config or SimulatorConfig()
+    service = CatalogService(
+        settings=config.settings,
+        store=build_store(config.state_file),
+        faults=FaultPlan(config.faults, config.seed),
+    )
+    control = ControlApi(service, config.settings, config.faults, config.seed) if config.control else None
+    return SimulatorApp(service, control)
