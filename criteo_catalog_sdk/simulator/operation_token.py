@@ -9,8 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from dataclasses import dataclass
+
+# The shape the effective spec declares for the operation-token path parameter (openapi/overlay.yaml).
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 _HEADER = base64.urlsafe_b64encode(b'{"alg":"none"}').rstrip(b"=").decode()
 
@@ -47,6 +51,11 @@ def encode(claims: OperationClaims) -> str:
         separators=(",", ":"),
     ).encode()
     return f"{_HEADER}.{_b64encode(payload)}."
+
+
+def has_token_shape(text: str) -> bool:
+    """True when ``text`` has the ``header.payload.signature`` shape of an operation token."""
+    return _TOKEN_SHAPE.fullmatch(text) is not None
 
 
 def decode(token: str) -> OperationClaims:

@@ -252,9 +252,14 @@ class CatalogService:
         """GET /preview/catalog/products/batch/report/{operation-token}."""
         if len(raw_token) > MAX_OPERATION_TOKEN_LENGTH:
             return payload_too_large()
+        token = unquote(raw_token)
         try:
-            claims = operation_token.decode(unquote(raw_token))
+            claims = operation_token.decode(token)
         except operation_token.MalformedToken:
+            if operation_token.has_token_shape(token):
+                # Shaped like a token (the effective spec's pattern) but naming no operation we could
+                # have issued: unknown, as Criteo answers for operations it cannot find.
+                return error_reply(404, [errors.operation_not_found(token)], instance)
             return error_reply(400, [errors.malformed_operation_token()], instance)
         if not self.auth.may_manage(self.settings, principal.client_id, claims.partner_id):
             return error_reply(403, [errors.not_authorized()], instance)

@@ -16,7 +16,7 @@ from spec_tools.validation import request_errors, response_errors
 
 from .conftest import OPENAPI
 
-EVIDENCE = re.compile(r"\bD(10|[1-9])\b|seed 00[01]_[0-9a-f]{16}\.txt|facts section \d")
+EVIDENCE = re.compile(r"\bD(10|[1-9])\b|seed 00[01]_[0-9a-f]{16}\.txt|facts section \d", re.IGNORECASE)
 OPERATIONS = {
     ("post", "/preview/catalog/products/batch"): "SubmitCatalogProductsBatch",
     ("get", "/preview/catalog/products/batch/report/{operation-token}"): "GetCatalogProductsBatchReport",

@@ -217,6 +217,10 @@ def test_report_errors(make_service: Any, manual_clock: ManualClock) -> None:
     missing = report(service, principal, unknown)
     assert missing.status == 404
     assert body(missing)["errors"][0]["title"] == "Operation 'c669bfc5-631a-4172-988b-3497ed8798ff' not found."
+    # Shaped like a token (the effective spec's pattern) but not one we issued: unknown, not malformed.
+    shaped = report(service, principal, "abc.def.")
+    assert (shaped.status, body(shaped)["errors"][0]["code"]) == (404, "catalog-operation-not-found")
+    assert report(service, principal, "abc.def").status == 400
     assert report(service, principal, "x" * 5000).status == 413
     assert report(service, principal, "x" * 5000).body == b""
     token = body(submit(service, principal, documented_batch()))["operationToken"]
