@@ -5,7 +5,7 @@ A generic validator (jsonschema) costs tens of microseconds per product; the sim
 node. Criteo's messages name fields by dotted path without array indices ("entries.method"), so every
 node's path is known at compile time and baked into its closure: nothing is formatted unless something
 is wrong. Supported keywords: type, properties, required, items, additionalProperties, enum, pattern,
-minItems, maxItems, minimum, maximum, nullable, anyOf, allOf, format int32/int64, $ref, and the
+minItems, maxItems, uniqueItems, minimum, maximum, nullable, anyOf, allOf, format int32/int64, $ref, and the
 overlay's ``x-criteo-error-name`` (the name Criteo's messages use for a property).
 """
 
@@ -144,6 +144,7 @@ class _Compiler:
         items = self.compile(schema["items"], path) if "items" in schema else None
         min_items = schema.get("minItems")
         max_items = schema.get("maxItems")
+        unique = schema.get("uniqueItems") is True
         label = path or "body"
 
         def check_array(value: Any, found: Findings) -> None:
@@ -154,6 +155,8 @@ class _Compiler:
                 found.invalid.append((path, "minItems", f"{label}: expected at least {min_items} item(s)"))
             if max_items is not None and len(value) > max_items:
                 found.invalid.append((path, "maxItems", f"{label}: expected at most {max_items} item(s)"))
+            if unique and _has_equal_items(value):
+                found.invalid.append((path, "uniqueItems", f"{label}: two items are identical"))
             if items is not None:
                 for item in value:
                     items(item, found)
@@ -274,6 +277,40 @@ class _Compiler:
             found.invalid.append((path, "anyOf", f"{path}: invalid value"))
 
         return check_any_of
+
+
+def _shallow_key(item: Any) -> Any:
+    """A cheap fingerprint: equal items have equal keys, so only colliding keys need a deep comparison."""
+    if type(item) is dict:
+        return tuple((k, v) for k, v in item.items() if v is None or type(v) in (str, int, float, bool))
+    if type(item) is list:
+        return ("<list>", len(item))
+    return (type(item).__name__, item)
+
+
+def _has_equal_items(values: list[Any]) -> bool:
+    """JSON Schema ``uniqueItems``: is any item equal to another? (1 and true differ, as in JSON.)"""
+    buckets: dict[Any, list[Any]] = {}
+    for value in values:
+        try:
+            bucket = buckets.setdefault(_shallow_key(value), [])
+        except TypeError:  # an unhashable scalar cannot happen in JSON, but stay safe
+            bucket = buckets.setdefault(("<unhashable>",), [])
+        for other in bucket:
+            if _json_equal(value, other):
+                return True
+        bucket.append(value)
+    return False
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    if type(a) is bool or type(b) is bool:
+        return type(a) is type(b) and a == b
+    if type(a) is dict and type(b) is dict:
+        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+    if type(a) is list and type(b) is list:
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) and (type(a) in (int, float)) == (type(b) in (int, float))
 
 
 def _sequence(parts: list[Checker]) -> Checker:

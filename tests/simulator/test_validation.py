@@ -86,9 +86,12 @@ def test_duplicates_are_case_insensitive_and_per_merchant(validator: BatchValida
     ]
     body = {"entries": [insert("a"), {"merchantId": 123, "method": "delete", "productId": "A"}]}
     assert problems(validator, body)[0][0] == "duplicate-product"
-    # Entries without an id are not duplicates of each other (they fail in the report instead).
-    body = {"entries": [{"merchantId": 1, "method": "delete"}, {"merchantId": 1, "method": "delete"}]}
+    # Entries without an id are not duplicate products (they fail in the report instead)...
+    body = {"entries": [{"merchantId": 1, "method": "delete"}, {"merchantId": 1, "method": "insert"}]}
     assert problems(validator, body) == []
+    # ...but two identical entries break the effective spec's uniqueItems.
+    body = {"entries": [{"merchantId": 1, "method": "delete"}, {"merchantId": 1, "method": "delete"}]}
+    assert problems(validator, body) == [("json-format", "entries: two items are identical")]
 
 
 def test_problems_are_deduplicated(validator: BatchValidator) -> None:

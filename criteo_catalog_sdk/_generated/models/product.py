@@ -138,6 +138,9 @@ class Product:
     """ URL of the product page optimised for mobile devices. """
     mpn: str | Unset = UNSET
     """ The manufacturer part number of the product. """
+    multipack: int | str | Unset = UNSET
+    """ Number of identical items sold together as one offer. Criteo's documentation asks for this value to be sent
+    as a string. """
     number_of_reviews: int | Unset = UNSET
     """ How many customer reviews the product has received. """
     offer_id: str | Unset = UNSET
@@ -194,9 +197,6 @@ class Product:
     """ The reference quantity used when showing a price per unit. """
     unit_pricing_measure: ProductUnitPricingMeasure | Unset = UNSET
     """ The quantity of product in the offer, used for unit pricing. """
-    multipack: int | str | Unset = UNSET
-    """ Number of identical items sold together as one offer. An integer; Criteo's text says it may be sent as a
-    string of digits, which is accepted too. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -337,6 +337,12 @@ class Product:
 
         mpn = self.mpn
 
+        multipack: int | str | Unset
+        if isinstance(self.multipack, Unset):
+            multipack = UNSET
+        else:
+            multipack = self.multipack
+
         number_of_reviews = self.number_of_reviews
 
         offer_id = self.offer_id
@@ -426,12 +432,6 @@ class Product:
         unit_pricing_measure: dict[str, Any] | Unset = UNSET
         if not isinstance(self.unit_pricing_measure, Unset):
             unit_pricing_measure = self.unit_pricing_measure.to_dict()
-
-        multipack: int | str | Unset
-        if isinstance(self.multipack, Unset):
-            multipack = UNSET
-        else:
-            multipack = self.multipack
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -543,6 +543,8 @@ class Product:
             field_dict["mobileLink"] = mobile_link
         if mpn is not UNSET:
             field_dict["mpn"] = mpn
+        if multipack is not UNSET:
+            field_dict["multipack"] = multipack
         if number_of_reviews is not UNSET:
             field_dict["numberOfReviews"] = number_of_reviews
         if offer_id is not UNSET:
@@ -599,8 +601,6 @@ class Product:
             field_dict["unitPricingBaseMeasure"] = unit_pricing_base_measure
         if unit_pricing_measure is not UNSET:
             field_dict["unitPricingMeasure"] = unit_pricing_measure
-        if multipack is not UNSET:
-            field_dict["multipack"] = multipack
 
         return field_dict
 
@@ -766,6 +766,13 @@ class Product:
 
         mpn = d.pop("mpn", UNSET)
 
+        def _parse_multipack(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        multipack = _parse_multipack(d.pop("multipack", UNSET))
+
         number_of_reviews = d.pop("numberOfReviews", UNSET)
 
         offer_id = d.pop("offerId", UNSET)
@@ -876,13 +883,6 @@ class Product:
         else:
             unit_pricing_measure = ProductUnitPricingMeasure.from_dict(_unit_pricing_measure)
 
-        def _parse_multipack(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        multipack = _parse_multipack(d.pop("multipack", UNSET))
-
         product = cls(
             id=id,
             image_link=image_link,
@@ -938,6 +938,7 @@ class Product:
             min_handling_time=min_handling_time,
             mobile_link=mobile_link,
             mpn=mpn,
+            multipack=multipack,
             number_of_reviews=number_of_reviews,
             offer_id=offer_id,
             pattern=pattern,
@@ -966,7 +967,6 @@ class Product:
             transit_time_label=transit_time_label,
             unit_pricing_base_measure=unit_pricing_base_measure,
             unit_pricing_measure=unit_pricing_measure,
-            multipack=multipack,
         )
 
         product.additional_properties = d

@@ -23,11 +23,10 @@ T = TypeVar("T", bound="ProductsCustomBatchRequestEntry")
 class ProductsCustomBatchRequestEntry:
     """One product operation within a batch."""
 
+    merchant_id: int | str
+    """ Identifier of the merchant (partner) owning the catalog. """
     method: ProductsCustomBatchRequestEntryMethod
     """ The operation to perform: insert creates or replaces the product, delete removes it. """
-    merchant_id: int | str
-    """ The merchant (Criteo partner) id. Sent by the SDK as an int32; Criteo's examples send a digit string, and
-    its validation messages name the field entries.catalogId. """
     batch_id: int | Unset = UNSET
     """ Caller-chosen number identifying this entry within the batch. """
     feed_id: str | Unset = UNSET
@@ -41,10 +40,10 @@ class ProductsCustomBatchRequestEntry:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        method: str = self.method
-
         merchant_id: int | str
         merchant_id = self.merchant_id
+
+        method: str = self.method
 
         batch_id = self.batch_id
 
@@ -62,8 +61,8 @@ class ProductsCustomBatchRequestEntry:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "method": method,
                 "merchantId": merchant_id,
+                "method": method,
             }
         )
         if batch_id is not UNSET:
@@ -84,12 +83,13 @@ class ProductsCustomBatchRequestEntry:
         from ..models.product import Product  # noqa: PLC0415
 
         d = dict(src_dict)
-        method = check_products_custom_batch_request_entry_method(d.pop("method"))
 
         def _parse_merchant_id(data: object) -> int | str:
             return cast(int | str, data)
 
         merchant_id = _parse_merchant_id(d.pop("merchantId"))
+
+        method = check_products_custom_batch_request_entry_method(d.pop("method"))
 
         batch_id = d.pop("batchId", UNSET)
 
@@ -107,8 +107,8 @@ class ProductsCustomBatchRequestEntry:
         product_id = d.pop("productId", UNSET)
 
         products_custom_batch_request_entry = cls(
-            method=method,
             merchant_id=merchant_id,
+            method=method,
             batch_id=batch_id,
             feed_id=feed_id,
             item_group_id=item_group_id,

@@ -23,11 +23,8 @@ class ReportOkResponse:
 
     error_details: list[ReportDetailErrors]
     """ The list of errors with details. """
-    status: ReportOkResponseStatus
-    """ The status of the operation.
-    The operation is completed when the status is one of (VALIDATED,VALIDATED_WITH_ERRORS,FAILED) """
     import_request_timestamp: int | None | str
-    """ When the batch was received, in epoch milliseconds (string or integer). """
+    """ The date when the original batch request was sent. """
     number_of_products_deleted: int | None | str
     """ The number of products deleted. """
     number_of_products_in_the_batch: int | None | str
@@ -36,10 +33,13 @@ class ReportOkResponse:
     """ The number of products upserted. """
     number_of_products_with_errors: int | None | str
     """ The number of products with errors. """
+    status: ReportOkResponseStatus
+    """ The status of the operation.
+    The operation is completed when the status is one of (VALIDATED,VALIDATED_WITH_ERRORS,FAILED) """
+    number_of_products_with_warnings: int | None | str | Unset = UNSET
+    """ The number of products with Warnings. """
     warning_details: list[ReportDetailWarnings] | Unset = UNSET
     """ The list of Warnings with details. """
-    number_of_products_with_warnings: int | None | str | Unset = UNSET
-    """ The number of products with warnings (absent from every documented report). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,8 +47,6 @@ class ReportOkResponse:
         for error_details_item_data in self.error_details:
             error_details_item = error_details_item_data.to_dict()
             error_details.append(error_details_item)
-
-        status: str = self.status
 
         import_request_timestamp: int | None | str
         import_request_timestamp = self.import_request_timestamp
@@ -65,12 +63,7 @@ class ReportOkResponse:
         number_of_products_with_errors: int | None | str
         number_of_products_with_errors = self.number_of_products_with_errors
 
-        warning_details: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.warning_details, Unset):
-            warning_details = []
-            for warning_details_item_data in self.warning_details:
-                warning_details_item = warning_details_item_data.to_dict()
-                warning_details.append(warning_details_item)
+        status: str = self.status
 
         number_of_products_with_warnings: int | None | str | Unset
         if isinstance(self.number_of_products_with_warnings, Unset):
@@ -78,23 +71,30 @@ class ReportOkResponse:
         else:
             number_of_products_with_warnings = self.number_of_products_with_warnings
 
+        warning_details: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.warning_details, Unset):
+            warning_details = []
+            for warning_details_item_data in self.warning_details:
+                warning_details_item = warning_details_item_data.to_dict()
+                warning_details.append(warning_details_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "errorDetails": error_details,
-                "status": status,
                 "importRequestTimestamp": import_request_timestamp,
                 "numberOfProductsDeleted": number_of_products_deleted,
                 "numberOfProductsInTheBatch": number_of_products_in_the_batch,
                 "numberOfProductsUpserted": number_of_products_upserted,
                 "numberOfProductsWithErrors": number_of_products_with_errors,
+                "status": status,
             }
         )
-        if warning_details is not UNSET:
-            field_dict["warningDetails"] = warning_details
         if number_of_products_with_warnings is not UNSET:
             field_dict["numberOfProductsWithWarnings"] = number_of_products_with_warnings
+        if warning_details is not UNSET:
+            field_dict["warningDetails"] = warning_details
 
         return field_dict
 
@@ -110,8 +110,6 @@ class ReportOkResponse:
             error_details_item = ReportDetailErrors.from_dict(error_details_item_data)
 
             error_details.append(error_details_item)
-
-        status = check_report_ok_response_status(d.pop("status"))
 
         def _parse_import_request_timestamp(data: object) -> int | None | str:
             if data is None:
@@ -148,14 +146,7 @@ class ReportOkResponse:
 
         number_of_products_with_errors = _parse_number_of_products_with_errors(d.pop("numberOfProductsWithErrors"))
 
-        _warning_details = d.pop("warningDetails", UNSET)
-        warning_details: list[ReportDetailWarnings] | Unset = UNSET
-        if _warning_details is not UNSET:
-            warning_details = []
-            for warning_details_item_data in _warning_details:
-                warning_details_item = ReportDetailWarnings.from_dict(warning_details_item_data)
-
-                warning_details.append(warning_details_item)
+        status = check_report_ok_response_status(d.pop("status"))
 
         def _parse_number_of_products_with_warnings(data: object) -> int | None | str | Unset:
             if data is None:
@@ -168,16 +159,25 @@ class ReportOkResponse:
             d.pop("numberOfProductsWithWarnings", UNSET)
         )
 
+        _warning_details = d.pop("warningDetails", UNSET)
+        warning_details: list[ReportDetailWarnings] | Unset = UNSET
+        if _warning_details is not UNSET:
+            warning_details = []
+            for warning_details_item_data in _warning_details:
+                warning_details_item = ReportDetailWarnings.from_dict(warning_details_item_data)
+
+                warning_details.append(warning_details_item)
+
         report_ok_response = cls(
             error_details=error_details,
-            status=status,
             import_request_timestamp=import_request_timestamp,
             number_of_products_deleted=number_of_products_deleted,
             number_of_products_in_the_batch=number_of_products_in_the_batch,
             number_of_products_upserted=number_of_products_upserted,
             number_of_products_with_errors=number_of_products_with_errors,
-            warning_details=warning_details,
+            status=status,
             number_of_products_with_warnings=number_of_products_with_warnings,
+            warning_details=warning_details,
         )
 
         report_ok_response.additional_properties = d

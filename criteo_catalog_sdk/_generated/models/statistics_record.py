@@ -14,45 +14,41 @@ T = TypeVar("T", bound="StatisticsRecord")
 class StatisticsRecord:
     """Catalog counters for one period of time."""
 
+    added: int | str
+    """ Count of products created during the period. """
+    blacklisted: int | str
+    """ Count of products excluded from display by a block list. """
+    deleted: int | str
+    """ Count of products removed during the period. """
+    displayable: int | str
+    """ Count of products that can be shown in ads. """
     end_date: datetime.datetime
     """ The end of the period the record covers. """
+    missing_description: int | str
+    """ Count of products lacking a description. """
+    missing_image: int | str
+    """ Count of products lacking an image. """
+    missing_name: int | str
+    """ Count of products lacking a title. """
+    missing_price: int | str
+    """ Count of products lacking a price. """
+    missing_url: int | str
+    """ Count of products lacking a product page URL. """
+    non_displayable: int | str
+    """ Count of products that cannot be shown in ads. """
+    out_of_stock: int | str
+    """ Count of products not in stock. """
     start_date: datetime.datetime
     """ The start of the period the record covers. """
-    added: int | str
-    """ Products added in the window. """
-    blacklisted: int | str
-    """ Products excluded from display by a blacklist. """
-    deleted: int | str
-    """ Products deleted in the window. """
-    displayable: int | str
-    """ Products that can be displayed in ads. """
-    missing_description: int | str
-    """ Products without a description. """
-    missing_image: int | str
-    """ Products without an image. """
-    missing_name: int | str
-    """ Products without a name. """
-    missing_price: int | str
-    """ Products without a price. """
-    missing_url: int | str
-    """ Products without a URL. """
-    non_displayable: int | str
-    """ Products that cannot be displayed. """
-    out_of_stock: int | str
-    """ Products out of stock. """
     total: int | str
-    """ All products of the catalog. """
+    """ Count of all products in the catalog. """
     updated: int | str
-    """ Products updated in the window. """
+    """ Count of products modified during the period. """
     variant: int | str
-    """ Products that are variants of another. """
+    """ Count of products that are variants of another product. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        end_date = self.end_date.isoformat()
-
-        start_date = self.start_date.isoformat()
-
         added: int | str
         added = self.added
 
@@ -64,6 +60,8 @@ class StatisticsRecord:
 
         displayable: int | str
         displayable = self.displayable
+
+        end_date = self.end_date.isoformat()
 
         missing_description: int | str
         missing_description = self.missing_description
@@ -86,6 +84,8 @@ class StatisticsRecord:
         out_of_stock: int | str
         out_of_stock = self.out_of_stock
 
+        start_date = self.start_date.isoformat()
+
         total: int | str
         total = self.total
 
@@ -99,12 +99,11 @@ class StatisticsRecord:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "endDate": end_date,
-                "startDate": start_date,
                 "added": added,
                 "blacklisted": blacklisted,
                 "deleted": deleted,
                 "displayable": displayable,
+                "endDate": end_date,
                 "missingDescription": missing_description,
                 "missingImage": missing_image,
                 "missingName": missing_name,
@@ -112,6 +111,7 @@ class StatisticsRecord:
                 "missingUrl": missing_url,
                 "nonDisplayable": non_displayable,
                 "outOfStock": out_of_stock,
+                "startDate": start_date,
                 "total": total,
                 "updated": updated,
                 "variant": variant,
@@ -123,9 +123,6 @@ class StatisticsRecord:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        end_date = datetime.datetime.fromisoformat(d.pop("endDate"))
-
-        start_date = datetime.datetime.fromisoformat(d.pop("startDate"))
 
         def _parse_added(data: object) -> int | str:
             return cast(int | str, data)
@@ -146,6 +143,8 @@ class StatisticsRecord:
             return cast(int | str, data)
 
         displayable = _parse_displayable(d.pop("displayable"))
+
+        end_date = datetime.datetime.fromisoformat(d.pop("endDate"))
 
         def _parse_missing_description(data: object) -> int | str:
             return cast(int | str, data)
@@ -182,6 +181,8 @@ class StatisticsRecord:
 
         out_of_stock = _parse_out_of_stock(d.pop("outOfStock"))
 
+        start_date = datetime.datetime.fromisoformat(d.pop("startDate"))
+
         def _parse_total(data: object) -> int | str:
             return cast(int | str, data)
 
@@ -198,12 +199,11 @@ class StatisticsRecord:
         variant = _parse_variant(d.pop("variant"))
 
         statistics_record = cls(
-            end_date=end_date,
-            start_date=start_date,
             added=added,
             blacklisted=blacklisted,
             deleted=deleted,
             displayable=displayable,
+            end_date=end_date,
             missing_description=missing_description,
             missing_image=missing_image,
             missing_name=missing_name,
@@ -211,6 +211,7 @@ class StatisticsRecord:
             missing_url=missing_url,
             non_displayable=non_displayable,
             out_of_stock=out_of_stock,
+            start_date=start_date,
             total=total,
             updated=updated,
             variant=variant,
