@@ -19,6 +19,10 @@ cp tools/generated-README.md "$work/_generated/README.md"
 # The effective spec travels with the code generated from it: the simulator and the contract
 # tests load it as package data.
 cp "$spec" "$work/_generated/catalog.yaml"
+# ...and as JSON, so that the SDK reads it at run time without a YAML parser.
+"${PYTHON_BIN:-.venv/bin/python}" -c 'import json, sys, yaml
+json.dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)
+open(sys.argv[2], "a", encoding="utf-8").write("\n")' "$spec" "$work/_generated/catalog.json"
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 mv "$work/_generated" "$out"

@@ -60,7 +60,6 @@ from criteo_catalog_sdk.push.schema import (
     NUMBER,
     OBJECT,
     OBJECT_LIST,
-    PRICE,
     PRODUCT_FIELDS,
     STR_LIST,
     STR_LIST_MAP,
@@ -252,7 +251,7 @@ def _convert(name: str, cell: str, spec: FieldSpec | None, list_delimiter: str) 
         return _number(cell)
     text = cell.strip()
     if kind == OBJECT and not text.startswith("{") and spec.obj is not None:
-        if spec.obj is PRICE:
+        if spec.obj.name == "Price":
             m = _AMOUNT_RE.fullmatch(text)
             if m is None:
                 raise ValueError(f'expected an amount and a currency like "49.99 EUR", got {cell[:40]!r}')

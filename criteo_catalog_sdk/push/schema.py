@@ -1,15 +1,19 @@
-"""Precomputed tables of the Product schema (openapi/catalog.yaml), for cheap per-product checks.
+"""Precomputed tables of the Product schema, for cheap per-product checks.
 
 Validation runs once per product on catalogs of millions, so it must not walk a JSON Schema: it looks
 each key up in :data:`PRODUCT_FIELDS` and compares ``type(value)`` against a small integer kind.
-The tables are written out by hand (no YAML parsing at import time); ``tests/push/test_schema.py``
-checks that they match ``openapi/catalog.yaml`` field for field, so a spec change that is not
-mirrored here fails the tests.
+The tables are derived once, at import, from the effective spec shipped with the generated code
+(``criteo_catalog_sdk/_generated/catalog.json``): when Criteo's spec changes, ``make update-spec``
+regenerates it and validation follows. Only the length limits, which Criteo states in prose, are
+written here.
 """
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from collections.abc import Mapping
+from typing import Any, Final, NamedTuple
+
+from criteo_catalog_sdk._spec import effective_spec
 
 # Kinds of values. Small ints: compared with ``is``/``==`` in the hot loop.
 STR: Final = 0
@@ -23,6 +27,7 @@ OBJECT_LIST: Final = 7
 STR_LIST_MAP: Final = 8
 INT_OR_DIGITS: Final = 9  # multipack: int64 or a digit string (overlay D10); we accept both
 CHANNEL: Final = 10
+ANY: Final = 11  # a shape this module does not know (a newer spec): accepted as it is
 
 KIND_NAMES: Final[dict[int, str]] = {
     STR: "string",
@@ -36,6 +41,7 @@ KIND_NAMES: Final[dict[int, str]] = {
     STR_LIST_MAP: "object of string arrays",
     INT_OR_DIGITS: "integer",
     CHANNEL: '"online"',
+    ANY: "any value",
 }
 
 INT32_MIN: Final = -(2**31)
@@ -65,156 +71,91 @@ class FieldSpec(NamedTuple):
     obj: ObjectSpec | None = None
 
 
-_S = FieldSpec(STR)
-_B = FieldSpec(BOOL)
-_I64 = FieldSpec(INT64)
-_I32 = FieldSpec(INT32)
-_N = FieldSpec(NUMBER)
-_SL = FieldSpec(STR_LIST)
-
-PRICE: Final = ObjectSpec("Price", {"currency": _S, "value": _S}, frozenset())
-CUSTOM_ATTRIBUTE: Final = ObjectSpec("CustomAttribute", {"name": _S, "value": _S}, frozenset({"name", "value"}))
-INSTALLMENT: Final = ObjectSpec("Installment", {"amount": FieldSpec(OBJECT, 0, PRICE), "months": _I64}, frozenset())
-LOYALTY_POINTS: Final = ObjectSpec("LoyaltyPoints", {"name": _S, "pointsValue": _I64, "ratio": _N}, frozenset())
-PRODUCT_SHIPPING: Final = ObjectSpec(
-    "ProductShipping",
-    {
-        "country": _S,
-        "locationGroupName": _S,
-        "locationId": _I64,
-        "postalCode": _S,
-        "price": FieldSpec(OBJECT, 0, PRICE),
-        "region": _S,
-        "service": _S,
-    },
-    frozenset(),
-)
-SHIPPING_DIMENSION: Final = ObjectSpec("ProductShippingDimension", {"unit": _S, "value": _N}, frozenset())
-SHIPPING_WEIGHT: Final = ObjectSpec("ProductShippingWeight", {"unit": _S, "value": _N}, frozenset())
-PRODUCT_TAX: Final = ObjectSpec(
-    "ProductTax",
-    {"country": _S, "locationId": _I64, "postalCode": _S, "rate": _N, "region": _S, "taxShip": _B},
-    frozenset(),
-)
-UNIT_PRICING_BASE_MEASURE: Final = ObjectSpec("ProductUnitPricingBaseMeasure", {"unit": _S, "value": _I64}, frozenset())
-UNIT_PRICING_MEASURE: Final = ObjectSpec("ProductUnitPricingMeasure", {"unit": _S, "value": _N}, frozenset())
-
-
-def _obj(spec: ObjectSpec) -> FieldSpec:
-    return FieldSpec(OBJECT, 0, spec)
-
-
-def _objs(spec: ObjectSpec) -> FieldSpec:
-    return FieldSpec(OBJECT_LIST, 0, spec)
-
-
-#: Every Product field (camelCase, as on the wire) -> how it is checked. Length limits come from the
-#: spec's descriptions (facts sheet section 3), which Criteo does not declare as ``maxLength``.
-PRODUCT_FIELDS: Final[dict[str, FieldSpec]] = {
-    "additionalImageLinks": _SL,
-    "adsGrouping": _S,
-    "adsLabels": _SL,
-    "adsRedirect": _S,
-    "adult": _B,
-    "ageGroup": _S,
-    "availability": _S,
-    "availabilityDate": _S,
-    "badge": _S,
-    "brand": _S,
-    "channel": FieldSpec(CHANNEL),
-    "color": _S,
-    "condition": _S,
-    "contentLanguage": _S,
-    "costOfGoodsSold": _obj(PRICE),
-    "customAttributes": _objs(CUSTOM_ATTRIBUTE),
-    "customLabel0": _S,
-    "customLabel1": _S,
-    "customLabel2": _S,
-    "customLabel3": _S,
-    "customLabel4": _S,
-    "description": FieldSpec(STR, 5000),
-    "displayAdsId": _S,
-    "displayAdsLink": _S,
-    "displayAdsSimilarIds": _SL,
-    "displayAdsTitle": _S,
-    "displayAdsValue": _N,
-    "energyEfficiencyClass": _S,
-    "excludedDestinations": _SL,
-    "expirationDate": _S,
-    "externalSellerId": FieldSpec(STR, 50),
-    "externalSellerName": FieldSpec(STR, 50),
-    "filters": FieldSpec(STR_LIST_MAP),
-    "gender": _S,
-    "googleProductCategory": _S,
-    "gtin": _S,
-    "id": FieldSpec(STR, PRODUCT_ID_MAX_LENGTH),
-    "identifierExists": _B,
-    "imageLink": FieldSpec(STR, 2000),
-    "includedDestinations": _SL,
-    "installment": _obj(INSTALLMENT),
-    "isBundle": _B,
-    "itemGroupId": FieldSpec(STR, 50),
-    "kind": _S,
-    "link": FieldSpec(STR, 1000),
-    "loyaltyPoints": _obj(LOYALTY_POINTS),
-    "material": _S,
-    "maxEnergyEfficiencyClass": _S,
-    "maxHandlingTime": _I64,
-    "minEnergyEfficiencyClass": _S,
-    "minHandlingTime": _I64,
-    "mobileLink": _S,
-    "mpn": _S,
-    "multipack": FieldSpec(INT_OR_DIGITS),
-    "numberOfReviews": _I32,
-    "offerId": _S,
-    "pattern": _S,
-    "price": _obj(PRICE),
-    "productRating": _S,
-    "productTypeKeys": _SL,
-    "productTypes": _SL,
-    "promotionIds": _SL,
-    "salePrice": _obj(PRICE),
-    "salePriceEffectiveDate": _S,
-    "sellerId": FieldSpec(STR, 50),
-    "sellOnGoogleQuantity": _I64,
-    "shipping": _objs(PRODUCT_SHIPPING),
-    "shippingHeight": _obj(SHIPPING_DIMENSION),
-    "shippingLabel": _S,
-    "shippingLength": _obj(SHIPPING_DIMENSION),
-    "shippingWeight": _obj(SHIPPING_WEIGHT),
-    "shippingWidth": _obj(SHIPPING_DIMENSION),
-    "sizes": _SL,
-    "sizeSystem": _S,
-    "sizeType": _S,
-    "source": _S,
-    "targetCountry": _S,
-    "taxCategory": _S,
-    "taxes": _objs(PRODUCT_TAX),
-    "title": FieldSpec(STR, 500),
-    "transitTimeLabel": _S,
-    "unitPricingBaseMeasure": _obj(UNIT_PRICING_BASE_MEASURE),
-    "unitPricingMeasure": _obj(UNIT_PRICING_MEASURE),
+# Length limits Criteo states in prose (facts sheet section 3), not as ``maxLength``: applied to the
+# fields the spec has. The product id limit is ours (see PRODUCT_ID_MAX_LENGTH).
+LENGTH_LIMITS: Final[dict[str, int]] = {
+    "id": PRODUCT_ID_MAX_LENGTH,
+    "title": 500,
+    "description": 5000,
+    "link": 1000,
+    "imageLink": 2000,
+    "itemGroupId": 50,
+    "externalSellerId": 50,
+    "externalSellerName": 50,
+    "sellerId": 50,
 }
 
-#: Required by the spec, and non-empty for Criteo (MissingID / MissingName / MissingURL / MissingImages).
-REQUIRED_FIELDS: Final = ("id", "title", "link", "imageLink")
+_SCALAR_KINDS: Final[dict[str, int]] = {"string": STR, "boolean": BOOL, "number": NUMBER}
+
+
+def field_spec(prop: Mapping[str, Any], schemas: Mapping[str, Any], max_length: int = 0) -> FieldSpec:
+    """How a property of the effective spec is checked. Shapes this module does not know are accepted
+    as they are (ANY): a new kind of field in a new revision of Criteo's spec must not be refused."""
+    if "$ref" in prop:
+        return FieldSpec(OBJECT, 0, object_spec(_ref_name(prop["$ref"]), schemas))
+    variants = prop.get("anyOf")
+    if isinstance(variants, list):
+        types = {v.get("type") for v in variants if isinstance(v, dict)}
+        return FieldSpec(INT_OR_DIGITS) if types == {"integer", "string"} else FieldSpec(ANY)
+    if prop.get("enum") == ["online"]:
+        return FieldSpec(CHANNEL)
+    kind = prop.get("type")
+    if kind == "integer":
+        return FieldSpec(INT32 if prop.get("format") == "int32" else INT64)
+    if kind == "array":
+        items = prop.get("items", {})
+        if "$ref" in items:
+            return FieldSpec(OBJECT_LIST, 0, object_spec(_ref_name(items["$ref"]), schemas))
+        return FieldSpec(STR_LIST) if items.get("type") == "string" else FieldSpec(ANY)
+    if kind == "object":
+        extra = prop.get("additionalProperties")
+        is_map = (
+            isinstance(extra, dict) and extra.get("type") == "array" and extra.get("items", {}).get("type") == "string"
+        )
+        return FieldSpec(STR_LIST_MAP) if is_map else FieldSpec(ANY)
+    if kind == "string":
+        return FieldSpec(STR, max_length)
+    return FieldSpec(_SCALAR_KINDS.get(str(kind), ANY))
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def object_spec(name: str, schemas: Mapping[str, Any]) -> ObjectSpec:
+    """The :class:`ObjectSpec` of a component schema (nested objects have no length limits)."""
+    schema = schemas[name]
+    fields = {field: field_spec(prop, schemas) for field, prop in schema.get("properties", {}).items()}
+    return ObjectSpec(name, fields, frozenset(schema.get("required", ())))
+
+
+def _product_fields(schemas: Mapping[str, Any]) -> dict[str, FieldSpec]:
+    properties = schemas["Product"]["properties"]
+    return {field: field_spec(prop, schemas, LENGTH_LIMITS.get(field, 0)) for field, prop in properties.items()}
+
+
+_SCHEMAS: Final = effective_spec()["components"]["schemas"]
+
+#: Every Product field (camelCase, as on the wire) -> how it is checked, derived from the effective
+#: spec shipped with the generated code, so that a regenerated spec is followed without code changes.
+PRODUCT_FIELDS: Final[dict[str, FieldSpec]] = _product_fields(_SCHEMAS)
+
+#: Required by the effective spec (channel excepted: it defaults to online), and non-empty for Criteo
+#: (MissingID / MissingName / MissingURL / MissingImages).
+REQUIRED_FIELDS: Final = tuple(name for name in _SCHEMAS["Product"].get("required", ()) if name != "channel")
 
 #: Fields that must be absolute http(s) URLs (Criteo's InvalidProductUrl / InvalidBigImageUrl).
 URL_FIELDS: Final = frozenset({"link", "imageLink"})
 
-#: Every nested object schema, by schema name (used by the drift test).
-OBJECT_SPECS: Final[dict[str, ObjectSpec]] = {
-    s.name: s
-    for s in (
-        PRICE,
-        CUSTOM_ATTRIBUTE,
-        INSTALLMENT,
-        LOYALTY_POINTS,
-        PRODUCT_SHIPPING,
-        SHIPPING_DIMENSION,
-        SHIPPING_WEIGHT,
-        PRODUCT_TAX,
-        UNIT_PRICING_BASE_MEASURE,
-        UNIT_PRICING_MEASURE,
-    )
-}
+#: Every nested object schema reachable from Product, by schema name.
+OBJECT_SPECS: Final[dict[str, ObjectSpec]] = {}
+
+
+def _collect(fields: Mapping[str, FieldSpec]) -> None:
+    for spec in fields.values():
+        if spec.obj is not None and spec.obj.name not in OBJECT_SPECS:
+            OBJECT_SPECS[spec.obj.name] = spec.obj
+            _collect(spec.obj.fields)
+
+
+_collect(PRODUCT_FIELDS)

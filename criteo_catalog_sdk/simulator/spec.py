@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import json
 from collections.abc import Mapping
 from typing import Any, cast
 
 SPEC_PACKAGE = "criteo_catalog_sdk._generated"
-SPEC_FILE = "catalog.yaml"
+SPEC_FILE = "catalog.json"
 
 BATCH_PATH = "/preview/catalog/products/batch"
 
 
 def spec_text() -> str:
-    """The YAML text of the effective spec."""
+    """The text of the effective spec (its JSON copy)."""
     return importlib.resources.files(SPEC_PACKAGE).joinpath(SPEC_FILE).read_text(encoding="utf-8")
 
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
     """The effective spec as a dict (parsed once per process)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return cast(dict[str, Any], yaml.load(spec_text(), Loader=loader))  # noqa: S506 - a safe loader
+    return cast(dict[str, Any], json.loads(spec_text()))
 
 
 def resolve(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -40,7 +40,7 @@ def test_two_generations_are_byte_identical_and_match_the_committed_tree(tmp_pat
     first, second = _tree(tmp_path / "one"), _tree(tmp_path / "two")
     assert first == second
     assert first == _tree(ROOT / "criteo_catalog_sdk" / "_generated")
-    assert "models/product.py" in first and "README.md" in first and "catalog.yaml" in first
+    assert "models/product.py" in first and "README.md" in first and "catalog.yaml" in first and "catalog.json" in first
 
 
 @pytest.fixture
