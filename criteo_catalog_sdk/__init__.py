@@ -4,6 +4,9 @@ The public surface: the request/response models (from :mod:`criteo_catalog_sdk.m
 clients (:class:`CatalogClient`, :class:`AsyncCatalogClient`), their policies, reports and errors.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
 from criteo_catalog_sdk.client import AsyncCatalogClient, CatalogClient
 from criteo_catalog_sdk.errors import (
@@ -60,7 +63,30 @@ from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, ReportIssue, Stats, StatsRecord
 from criteo_catalog_sdk.retry import RetryPolicy
 
+if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.pipeline import PushAborted
+    from criteo_catalog_sdk.push.progress import ProgressEvent
+    from criteo_catalog_sdk.push.result import Issue, ProductOutcome, PushResult, Summary
+
 __version__ = "0.1.0"
+
+# The push names load on first use: ``import criteo_catalog_sdk`` stays free of SQLite and the pipeline.
+_LAZY = {
+    "Issue": "criteo_catalog_sdk.push.result",
+    "ProductOutcome": "criteo_catalog_sdk.push.result",
+    "PushResult": "criteo_catalog_sdk.push.result",
+    "Summary": "criteo_catalog_sdk.push.result",
+    "ProgressEvent": "criteo_catalog_sdk.push.progress",
+    "PushAborted": "criteo_catalog_sdk.push.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "UNSET",
@@ -80,6 +106,7 @@ __all__ = [
     "Installment",
     "InvalidBatchError",
     "InvalidRequestError",
+    "Issue",
     "LoyaltyPoints",
     "MalformedOperationTokenError",
     "NotFoundError",
@@ -91,6 +118,7 @@ __all__ = [
     "Problem",
     "Product",
     "ProductErrors",
+    "ProductOutcome",
     "ProductShipping",
     "ProductShippingDimension",
     "ProductShippingWeight",
@@ -100,6 +128,9 @@ __all__ = [
     "ProductWarnings",
     "ProductsCustomBatchRequest",
     "ProductsCustomBatchRequestEntry",
+    "ProgressEvent",
+    "PushAborted",
+    "PushResult",
     "RateLimitError",
     "Report",
     "ReportDetailError",
@@ -117,6 +148,7 @@ __all__ = [
     "StatisticsRecord",
     "Stats",
     "StatsRecord",
+    "Summary",
     "TimeoutError",
     "TransportError",
     "Unset",

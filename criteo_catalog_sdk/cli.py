@@ -66,6 +66,14 @@ def main() -> None:
 @click.option("--control/--no-control", default=True, help="Serve the /_simulator/ control endpoint.")
 @click.option("--access-log/--no-access-log", default=False, help="Log every request (slower).")
 @click.option("--log-level", default="warning", type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option(
+    "--break-contract",
+    "break_contract",
+    multiple=True,
+    hidden=True,
+    metavar="NAME",
+    help="TEST ONLY: answer in breach of the spec on purpose (see simulator config.CONTRACT_BREAKS).",
+)
 def simulator(
     host: str,
     port: int,
@@ -92,6 +100,7 @@ def simulator(
     control: bool,
     access_log: bool,
     log_level: str,
+    break_contract: tuple[str, ...],
 ) -> None:
     """Run a local simulator of Criteo's Catalog API; prints its base URL when ready."""
     try:
@@ -126,6 +135,7 @@ def simulator(
             max_body_bytes=max_body_bytes,
             max_id_length=max_id_length,
             latency_seconds=latency,
+            break_contract=frozenset(break_contract),
         )
         faults = FaultSettings(
             rate=fault_rate,

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from importlib import metadata
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import anyio
 import httpx
@@ -40,6 +40,19 @@ from criteo_catalog_sdk.models import Product
 from criteo_catalog_sdk.polling import PollPolicy, ReportWaiter
 from criteo_catalog_sdk.report import Report, Stats
 from criteo_catalog_sdk.retry import OnRetry, RetryController, RetryDecision, RetryPolicy, is_retryable
+
+if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.pipeline import Products, StateArg
+    from criteo_catalog_sdk.push.progress import ProgressCallback
+    from criteo_catalog_sdk.push.result import PushResult
+    from criteo_catalog_sdk.push.validation import UnknownFields
+
+# Defaults of ``push`` (the pipeline's, spelled here so that signatures show them without importing it).
+_PUSH_BATCH_SIZE = 1000
+_PUSH_MAX_BATCH_BYTES = 4 * 1024 * 1024
+_PUSH_RATE_LIMIT = 3000.0
+_PUSH_CONCURRENCY = 4
+_PUSH_REPORT_TIMEOUT = 3600.0
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncCatalogClient", "CatalogClient"]
 
@@ -302,6 +315,71 @@ class CatalogClient(_ClientBase):
         """Catalog statistics of a merchant over the last ``last_num_hours`` hours (1..1000)."""
         return self._execute(_core.stats_call(merchant_id, last_num_hours))
 
+    def push(
+        self,
+        products: Products,
+        *,
+        merchant_id: int | str,
+        deletes: Iterable[str] = (),
+        batch_size: int = _PUSH_BATCH_SIZE,
+        max_batch_bytes: int = _PUSH_MAX_BATCH_BYTES,
+        rate_limit: float = _PUSH_RATE_LIMIT,
+        concurrency: int = _PUSH_CONCURRENCY,
+        state: StateArg = None,
+        delta: bool = False,
+        delete_missing: bool = False,
+        wait: bool = True,
+        on_progress: ProgressCallback | None = None,
+        dry_run: bool = False,
+        unknown_fields: UnknownFields = "reject",
+        report_timeout: float = _PUSH_REPORT_TIMEOUT,
+        max_delete_fraction: float | None = None,
+    ) -> PushResult:
+        """Push a whole catalog; see :meth:`AsyncCatalogClient.push` (same arguments and result).
+
+        Runs the same async pipeline on a private event loop, with an :class:`AsyncCatalogClient` made
+        from this client's settings (credentials, URLs, timeout, retry and poll policies). ``products``
+        and ``on_progress`` are used on that loop's thread: this one, unless an event loop already runs
+        here (a notebook), in which case a helper thread.
+        """
+        from criteo_catalog_sdk.push import pipeline
+
+        async def run() -> PushResult:
+            async with self._async_twin() as client:
+                return await pipeline.push(
+                    pipeline.ClientPushApi(client),
+                    products,
+                    merchant_id=merchant_id,
+                    deletes=deletes,
+                    batch_size=batch_size,
+                    max_batch_bytes=max_batch_bytes,
+                    rate_limit=rate_limit,
+                    concurrency=concurrency,
+                    state=state,
+                    delta=delta,
+                    delete_missing=delete_missing,
+                    wait=wait,
+                    on_progress=on_progress,
+                    dry_run=dry_run,
+                    unknown_fields=unknown_fields,
+                    report_timeout=report_timeout,
+                    max_delete_fraction=max_delete_fraction,
+                )
+
+        return pipeline.run_sync(run)
+
+    def _async_twin(self) -> AsyncCatalogClient:
+        # Same settings, its own connection pool and token cache (bound to the push's event loop).
+        return AsyncCatalogClient(
+            self._auth.client_id,
+            self._auth._secret.reveal(),
+            base_url=self._base_url,
+            token_url=self._token_url,
+            timeout=self._timeout,
+            retry=self.retry_policy,
+            polling=self.poll_policy,
+        )
+
     # -- driver --------------------------------------------------------------------------------------
 
     def _execute(self, call: _core.Call[T]) -> T:
@@ -434,6 +512,79 @@ class AsyncCatalogClient(_ClientBase):
     async def get_merchant_stats(self, merchant_id: int | str, last_num_hours: int = 24) -> Stats:
         """Catalog statistics of a merchant over the last ``last_num_hours`` hours (1..1000)."""
         return await self._execute(_core.stats_call(merchant_id, last_num_hours))
+
+    async def push(
+        self,
+        products: Products,
+        *,
+        merchant_id: int | str,
+        deletes: Iterable[str] = (),
+        batch_size: int = _PUSH_BATCH_SIZE,
+        max_batch_bytes: int = _PUSH_MAX_BATCH_BYTES,
+        rate_limit: float = _PUSH_RATE_LIMIT,
+        concurrency: int = _PUSH_CONCURRENCY,
+        state: StateArg = None,
+        delta: bool = False,
+        delete_missing: bool = False,
+        wait: bool = True,
+        on_progress: ProgressCallback | None = None,
+        dry_run: bool = False,
+        unknown_fields: UnknownFields = "reject",
+        report_timeout: float = _PUSH_REPORT_TIMEOUT,
+        max_delete_fraction: float | None = None,
+    ) -> PushResult:
+        """Push a whole catalog of one merchant and account for every product.
+
+        ``products``: any iterable or async iterable of products (camelCase dicts, ``Product`` models,
+        or the ``FeedRecord``/``FeedError`` items of :func:`~criteo_catalog_sdk.push.feeds.read_feed`),
+        consumed lazily: memory stays flat whatever the catalog size. ``deletes``: product ids to delete
+        (numbered after the products). Each product is checked client-side (a rejected one is reported
+        with field, length and limit, and never sent), batched by ``batch_size`` entries and
+        ``max_batch_bytes``, paced at ``rate_limit`` products/s with ``concurrency`` batches in flight
+        (429s slow the pace down; a 413 splits the batch in halves, recursively), then its report is
+        polled (unless ``wait=False``) and mapped back to each product.
+
+        ``state``: an SQLite file journaling every batch before it is sent; pushing again with the same
+        file after a crash or Ctrl-C resumes (accepted batches are not resent). ``delta=True`` sends only
+        products new or changed since the last push with that state; ``delete_missing=True`` deletes the
+        products of the state absent from ``products`` (refused if some inputs were unreadable, or if more
+        than ``max_delete_fraction`` of them would go). ``on_progress`` receives
+        :class:`~criteo_catalog_sdk.push.progress.ProgressEvent` snapshots. ``dry_run``: check and batch,
+        send nothing (the state is not modified). ``unknown_fields``: ``reject`` (default), ``drop`` or
+        ``keep`` fields the Product schema does not know. ``report_timeout``: seconds to poll each report.
+
+        Returns a :class:`~criteo_catalog_sdk.push.result.PushResult` (summary, per-product outcomes,
+        JSON/CSV export, operation tokens) read from the journal: close it (or use ``with``) to release
+        the journal early. Raises :class:`~criteo_catalog_sdk.push.pipeline.PushAborted` when the push
+        cannot go on (credentials, permissions, persistent API failure): push again with the same state.
+        """
+        from criteo_catalog_sdk.push import pipeline
+
+        return await pipeline.push(
+            pipeline.ClientPushApi(self),
+            products,
+            merchant_id=merchant_id,
+            deletes=deletes,
+            batch_size=batch_size,
+            max_batch_bytes=max_batch_bytes,
+            rate_limit=rate_limit,
+            concurrency=concurrency,
+            state=state,
+            delta=delta,
+            delete_missing=delete_missing,
+            wait=wait,
+            on_progress=on_progress,
+            dry_run=dry_run,
+            unknown_fields=unknown_fields,
+            report_timeout=report_timeout,
+            max_delete_fraction=max_delete_fraction,
+        )
+
+    async def _submit_encoded_once(self, body: bytes) -> str:
+        # One attempt, no retry loop: the push pipeline paces and retries batches itself, so that it
+        # sees every 429 (for its pacer) and every 413 (to split the batch).
+        call = self._encoded_call(body)
+        return await self._attempt(call, self._request(self._http, call), 1)
 
     # -- driver --------------------------------------------------------------------------------------
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
-
-from dateutil.parser import isoparse
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from criteo_catalog_sdk.errors import Problem, ResponseValidationError
 
@@ -37,6 +35,7 @@ TERMINAL_STATUSES: frozenset[str] = frozenset({"VALIDATED", "VALIDATED_WITH_ERRO
 KNOWN_STATUSES: frozenset[str] = TERMINAL_STATUSES | {"ACCEPTED", "IN_PROGRESS"}
 
 _INT32_MAX = 2**31 - 1
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 class ReportIssue(NamedTuple):
@@ -92,20 +91,39 @@ def _text(value: object) -> str:
     return value if type(value) is str else ("" if value is None else str(value))
 
 
-def _issues(items: object, raw: object, what: str) -> tuple[ReportIssue, ...]:
-    if type(items) is not list:
-        raise _invalid(f"{what} (expected a list)", raw)
-    out: list[ReportIssue] = []
+def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T]) -> tuple[T, ...]:
+    """``cls(productId, issues)`` for every entry of ``raw[key]``, in one pass.
+
+    The hottest loop of reading a report (a 1,000-error report is ~2,300 objects): the per-issue
+    work is inlined here, and the tuples are built with ``tuple.__new__``.
+    """
+    items = raw.get(key) or ()
+    out: list[T] = []
     append = out.append
-    new = tuple.__new__  # NamedTuple construction without its Python-level __new__: this loop is hot
+    new = tuple.__new__
+    issue_cls = ReportIssue
     for item in items:
         if type(item) is not dict:
-            raise _invalid(f"{what} entry {item!r}", raw)
-        kind = item.get("type")
-        message = item.get("message")
-        if type(kind) is not str or type(message) is not str:
-            kind, message = _text(kind), _text(message)
-        append(new(ReportIssue, (kind, message, item.get("isServerRelated") is True)))
+            raise _invalid(f"{key} entry {item!r}", raw)
+        product_id = item.get("productId")
+        if type(product_id) is not str:
+            product_id = _text(product_id)
+        issues = item.get(inner)
+        if not issues:
+            append(new(cls, (product_id, ())))
+            continue
+        if type(issues) is not list:
+            raise _invalid(f"{key} (expected a list)", raw)
+        parsed: list[ReportIssue] = []
+        for issue in issues:
+            if type(issue) is not dict:
+                raise _invalid(f"{key} entry {issue!r}", raw)
+            kind = issue.get("type")
+            message = issue.get("message")
+            if type(kind) is not str or type(message) is not str:
+                kind, message = _text(kind), _text(message)
+            parsed.append(new(issue_cls, (kind, message, issue.get("isServerRelated") is True)))
+        append(new(cls, (product_id, tuple(parsed))))
     return tuple(out)
 
 
@@ -176,28 +194,15 @@ class Report:
         """Per-product errors (empty when none). Built on first access; a malformed entry raises
         :class:`ResponseValidationError` here."""
         if self._error_details is None:
-            new = tuple.__new__
-            self._error_details = tuple([new(ProductErrors, pair) for pair in self._details("errorDetails", "errors")])
+            self._error_details = _details(self.raw, "errorDetails", "errors", ProductErrors)
         return self._error_details
 
     @property
     def warning_details(self) -> tuple[ProductWarnings, ...]:
         """Per-product warnings (empty when none or absent). Built on first access."""
         if self._warning_details is None:
-            new = tuple.__new__
-            self._warning_details = tuple(
-                [new(ProductWarnings, pair) for pair in self._details("warningDetails", "warnings")]
-            )
+            self._warning_details = _details(self.raw, "warningDetails", "warnings", ProductWarnings)
         return self._warning_details
-
-    def _details(self, key: str, inner: str) -> list[tuple[str, tuple[ReportIssue, ...]]]:
-        items = self.raw.get(key) or ()
-        out = []
-        for item in items:
-            if type(item) is not dict:
-                raise _invalid(f"{key} entry {item!r}", self.raw)
-            out.append((_text(item.get("productId")), _issues(item.get(inner) or [], self.raw, key)))
-        return out
 
     def __repr__(self) -> str:
         return (
@@ -251,6 +256,8 @@ def _date(raw: Mapping[str, Any], key: str, body: object) -> datetime.datetime |
     if value is None:
         return None
     if isinstance(value, str):
+        from dateutil.parser import isoparse  # only statistics have dates: keep it out of the SDK's import
+
         try:
             return isoparse(value)
         except (ValueError, OverflowError):

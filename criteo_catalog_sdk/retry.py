@@ -23,10 +23,12 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-
-from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_never
+from typing import TYPE_CHECKING
 
 from criteo_catalog_sdk.errors import ApiError, TransportError
+
+if TYPE_CHECKING:  # tenacity is imported on the first retry only: most calls never need it
+    from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 __all__ = [
     "RETRYABLE_STATUSES",
@@ -288,8 +290,12 @@ class RetryController:
 
     def sync_retrying(self, sleep: Callable[[float], None]) -> Retrying:
         """A tenacity ``Retrying`` driven by this controller."""
+        from tenacity import Retrying, stop_never
+
         return Retrying(retry=self.retry, wait=self.wait, stop=stop_never, reraise=True, sleep=sleep)
 
     def async_retrying(self, sleep: Callable[[float], Awaitable[None]]) -> AsyncRetrying:
         """A tenacity ``AsyncRetrying`` driven by this controller."""
+        from tenacity import AsyncRetrying, stop_never
+
         return AsyncRetrying(retry=self.retry, wait=self.wait, stop=stop_never, reraise=True, sleep=sleep)

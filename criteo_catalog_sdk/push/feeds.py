@@ -74,6 +74,8 @@ Source = str | os.PathLike[str] | IO[bytes]
 DEFAULT_MAX_LINE_BYTES: Final = MAX_REQUEST_BYTES
 DEFAULT_MAX_LINE_CHARS: Final = MAX_REQUEST_BYTES
 DEFAULT_LIST_DELIMITER: Final = "|"
+#: Longest CSV cell read (the csv module's default field limit): no Product field needs more.
+MAX_CELL_CHARS: Final = 131_072
 
 _BOM: Final = b"\xef\xbb\xbf"
 _INT_RE: Final = re.compile(r"[+-]?[0-9]+")
@@ -310,6 +312,12 @@ def read_csv(
     A header that cannot be used (unreadable, duplicate names) is reported as an error at its line
     and ends the feed: no row could be interpreted.
     """
+    # The csv module refuses fields over its limit (131,072 characters by default, process-wide) and then
+    # goes on in the middle of the record: the tail of a long quoted cell spanning lines would become
+    # bogus records. So it may read fields as long as a line may be (the limit is raised, never
+    # lowered), and cells over MAX_CELL_CHARS are reported here, for the whole record.
+    if csv.field_size_limit() < max_line_chars:
+        csv.field_size_limit(max_line_chars)
     opened = _Opened(source)
     text = io.TextIOWrapper(opened.fp, encoding="utf-8-sig", errors="surrogateescape", newline="")
     feeder = _LineFeeder(text, max_line_chars)
@@ -361,6 +369,8 @@ def _row_item(
     for (name, spec), cell in zip(header, row, strict=False):
         if not cell or not name:
             continue
+        if len(cell) > MAX_CELL_CHARS:
+            return FeedError(line, f"column {name}: field larger than field limit ({MAX_CELL_CHARS})", pid)
         if _has_bad_utf8(cell):
             return FeedError(line, f"column {name}: invalid UTF-8", pid)
         try:
@@ -374,6 +384,7 @@ __all__ = [
     "DEFAULT_LIST_DELIMITER",
     "DEFAULT_MAX_LINE_BYTES",
     "DEFAULT_MAX_LINE_CHARS",
+    "MAX_CELL_CHARS",
     "FeedError",
     "FeedFormat",
     "FeedItem",

@@ -120,6 +120,10 @@ _LIVE_ENTRIES: Final = (
     " WHERE batch_id = ? AND entry IS NOT NULL AND status IN ('queued', 'accepted') ORDER BY position"
 )
 _LIVE: Final = ("queued", "accepted")
+_LIVE_SQL: Final = "('queued', 'accepted')"
+# Item statuses of a version of a product sent (or to be sent) in its run, or known to be what Criteo
+# holds (skipped as unchanged): a later line of the same product wins over any of them.
+_SENT_OR_KEPT: Final = "('queued', 'accepted', 'upserted', 'deleted', 'unchanged')"
 _INSERT_ITEM: Final = (
     "INSERT OR REPLACE INTO items"
     " (run_id, position, key, product_id, method, batch_id, entry, digest, status, stage, errors, warnings)"
@@ -392,6 +396,7 @@ class Journal:
                 key, pos, status = row[2], row[1], row[8]
                 if key is not None and status in ("queued", "unchanged") and pos > newest.get(key, -(2**63)):
                     newest[key] = pos
+            self._newer_recorded(db, run_id, newest)
             self._supersede_earlier(db, run_id, merchant_id, newest)
             rows = [self._superseded_row(r, newest) for r in rows]
             db.executemany(_INSERT_ITEM, rows)
@@ -407,6 +412,26 @@ class Journal:
             return row
         issue = Issue("DuplicateId", f"{row[3]!r} appears again later in the input (position {newest[key]})", "id")
         return (*row[:8], "superseded", "client", _issues_json([issue]), None)
+
+    @staticmethod
+    def _newer_recorded(db: sqlite3.Connection, run_id: int, newest: dict[str, int]) -> None:
+        """Raise ``newest`` to a later occurrence of a key recorded before this call, if any.
+
+        A product skipped as unchanged (delta sync) is recorded with the inputs settled so far, which
+        may be before the batch holding an earlier line of the same product is sealed: that earlier
+        line must then be superseded, not sent (it would overwrite the newer version Criteo holds).
+        """
+        if not newest:
+            return
+        for part in _chunks(list(newest)):
+            marks = ",".join("?" * len(part))
+            for key, later in db.execute(
+                "SELECT key, MAX(position) FROM items INDEXED BY items_key"  # noqa: S608
+                f" WHERE run_id = ? AND key IN ({marks}) AND status IN {_SENT_OR_KEPT} GROUP BY key",
+                (run_id, *part),
+            ):
+                if later > newest[key]:
+                    newest[key] = later
 
     def _supersede_earlier(self, db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int]) -> None:
         if not newest:
@@ -471,6 +496,11 @@ class Journal:
     def prepare_send(self, batch_id: int) -> bytes | None:
         """The body to send for a pending batch, counting the attempt; ``None`` when every entry was
         superseded meanwhile (the batch is then closed: never send an empty batch, Criteo answers 400)."""
+        prepared = self.prepare(batch_id)
+        return None if prepared is None else prepared[0]
+
+    def prepare(self, batch_id: int) -> tuple[bytes, int] | None:
+        """:meth:`prepare_send` plus the number of entries in the body (what the pacer spends)."""
         entries = self.batch_entries(batch_id)
         with self._tx() as db:
             state = db.execute("SELECT state FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
@@ -480,7 +510,7 @@ class Journal:
                 db.execute("UPDATE batches SET state = 'done', done_at = ? WHERE batch_id = ?", (time.time(), batch_id))
                 return None
             db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
-        return batch_body(e.data for e in entries)
+        return batch_body(e.data for e in entries), len(entries)
 
     def mark_accepted(self, batch_id: int, token: str) -> None:
         """The batch got its 202 and operation token: never send it again (except after a lost report)."""
@@ -644,10 +674,33 @@ class Journal:
                 )
             ]
 
+    def operation_tokens(self, run_id: int) -> list[str]:
+        """The operation tokens of the run's batches that Criteo accepted, in batch order."""
+        with self._lock:
+            return [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT token FROM batches WHERE run_id = ? AND token IS NOT NULL ORDER BY batch_id", (run_id,)
+                )
+            ]
+
+    def batch_states(self, run_id: int) -> dict[str, int]:
+        """How many of the run's batches are in each state (``pending``, ``accepted``, ``done``...)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT state, COUNT(*) FROM batches WHERE run_id = ? GROUP BY state", (run_id,)
+            ).fetchall()
+        return {str(state): int(n) for state, n in rows}
+
     # -- delta state ---------------------------------------------------------------------------------
 
     def synced_hashes(self, merchant_id: int, keys: Sequence[str]) -> dict[str, bytes]:
-        """The last confirmed content hash of each known key (unknown keys are absent)."""
+        """The last confirmed content hash of each known key (unknown keys are absent).
+
+        A key of which the merchant's running push has a version queued or in flight (an earlier line of
+        the same input, its report not in yet) has no usable hash: Criteo may hold that version by now,
+        so a later line must be sent even if it equals the last confirmed one.
+        """
         out: dict[str, bytes] = {}
         with self._lock:
             for part in _chunks(list(dict.fromkeys(keys))):
@@ -657,6 +710,18 @@ class Journal:
                     (merchant_id, *part),
                 ):
                     out[k] = bytes(d)
+            running = self._db.execute(
+                "SELECT MAX(run_id) FROM runs WHERE merchant_id = ? AND state = 'running'", (merchant_id,)
+            ).fetchone()[0]
+            if out and running is not None:
+                for part in _chunks(list(out)):
+                    marks = ",".join("?" * len(part))
+                    for (k,) in self._db.execute(
+                        "SELECT DISTINCT key FROM items INDEXED BY items_key"  # noqa: S608
+                        f" WHERE run_id = ? AND key IN ({marks}) AND status IN {_LIVE_SQL}",
+                        (running, *part),
+                    ):
+                        out.pop(k, None)
         return out
 
     def synced_count(self, merchant_id: int) -> int:

@@ -128,5 +128,10 @@ class Pacer:
         """Report a 429 (with the wait it stated, if any)."""
         self.bucket.set_rate(self.controller.on_throttle(now, retry_after))
 
+    def pause(self, now: float, seconds: float) -> None:
+        """Send nothing for ``seconds`` (a wait the server stated) without changing the rate."""
+        if seconds > 0:
+            self.controller.paused_until = max(self.controller.paused_until, now + seconds)
+
 
 __all__ = ["DEFAULT_RATE", "AimdRateController", "Pacer", "TokenBucket"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from typing import IO, Any, Literal
@@ -185,11 +185,37 @@ class PushResult:
         *,
         merchant_id: int | None = None,
         run_id: int | None = None,
+        operations: Sequence[str] = (),
+        batches: int = 0,
+        notes: Sequence[str] = (),
+        resumed: bool = False,
+        closer: Callable[[], None] | None = None,
     ) -> None:
         self.summary = summary
         self.merchant_id = merchant_id
         self.run_id = run_id
+        #: Operation tokens of the batches Criteo accepted (to fetch their reports later).
+        self.operations: tuple[str, ...] = tuple(operations)
+        #: Batches sent and accepted (a dry run: batches that would be sent).
+        self.batches = batches
+        #: Run-level remarks (e.g. why ``delete_missing`` deleted nothing).
+        self.notes: tuple[str, ...] = tuple(notes)
+        #: Whether the push resumed an interrupted one from its state file.
+        self.resumed = resumed
         self._outcomes = outcomes
+        self._closer = closer
+
+    def close(self) -> None:
+        """Release what the outcomes are read from (the push's journal); iterating afterwards fails."""
+        closer, self._closer = self._closer, None
+        if closer is not None:
+            closer()
+
+    def __enter__(self) -> PushResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @classmethod
     def from_outcomes(cls, outcomes: Iterable[ProductOutcome], *, merchant_id: int | None = None) -> PushResult:

@@ -8,6 +8,7 @@ escaped ``/`` inside an operation token or merchant id stays inside its path seg
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 
 from criteo_catalog_sdk.simulator import errors
@@ -155,6 +156,8 @@ class SimulatorApp:
             reply = Reply(reply.status, reply.body[: len(reply.body) // 2], reply.headers, reply.products)
         elif fault is FaultKind.INVALID_JSON and reply.body:
             reply = Reply(reply.status, INVALID_JSON_BODY, reply.headers, reply.products)
+        if service.settings.break_contract and route.name != "token":
+            reply = break_contract(reply, service.settings.break_contract)
         await respond_reply(send, reply)
 
     def _handle(
@@ -201,6 +204,22 @@ class SimulatorApp:
                     service.store.mark_lost(operation_id)
             return service.report(principal, route.argument, path)
         return service.stats(principal, route.argument, query, path)
+
+
+def break_contract(reply: Reply, breaks: frozenset[str]) -> Reply:
+    """TEST ONLY: ``reply`` altered by the transport-level breaches of ``config.CONTRACT_BREAKS``."""
+    status, body, headers = reply.status, reply.body, reply.headers
+    if "error-without-envelope" in breaks and status >= 400 and body:
+        try:
+            title = json.loads(body)["errors"][0]["title"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            title = "error"
+        body = json.dumps({"message": title}).encode()
+    if "json-as-text-plain" in breaks and body:
+        headers = tuple(
+            (name, "text/plain; charset=utf-8" if name.lower() == "content-type" else value) for name, value in headers
+        )
+    return Reply(status, body, headers, reply.products)
 
 
 async def respond_reply(send: Send, reply: Reply) -> None:

@@ -20,6 +20,16 @@ DEFAULT_PORT = 8787
 DEFAULT_MAX_BODY_BYTES = 16_000_000
 INT32_MAX = 2**31 - 1
 
+# TEST-ONLY FAULTS. Deliberate breaches of the effective spec, for proving that the contract harness
+# (contract_tests/) notices them. They make the simulator wrong on purpose; never turn them on otherwise.
+CONTRACT_BREAKS: tuple[str, ...] = (
+    "202-without-token",  # the batch 202 answers {} (operationToken is required)
+    "report-status-outside-enum",  # report status "COMPLETED" (not one of the five statuses)
+    "counter-not-numeric",  # report numberOfProductsInTheBatch and stats total are "n/a"
+    "json-as-text-plain",  # JSON answers are labelled Content-Type: text/plain
+    "error-without-envelope",  # API error answers are {"message": ...}, not {"errors": [...]}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -40,10 +50,15 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_id_length: int = DEFAULT_MAX_ID_LENGTH
     latency_seconds: float = 0.0  # added to every API answer
+    # TEST ONLY: deliberate breaches of the spec (names in CONTRACT_BREAKS); empty in any honest use.
+    break_contract: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.response_shape not in SHAPES:
             raise ValueError(f"response_shape must be one of {SHAPES}")
+        unknown_breaks = set(self.break_contract) - set(CONTRACT_BREAKS)
+        if unknown_breaks:
+            raise ValueError(f"unknown break_contract {sorted(unknown_breaks)}: expected some of {CONTRACT_BREAKS}")
         numbers = {
             "rate_limit": self.rate_limit,
             "calls_per_minute": self.calls_per_minute,
@@ -76,6 +91,7 @@ class Settings:
             "max_body_bytes": self.max_body_bytes,
             "max_id_length": self.max_id_length,
             "latency_seconds": self.latency_seconds,
+            "break_contract": sorted(self.break_contract),
         }
 
     def updated(self, patch: Mapping[str, Any]) -> Settings:
@@ -92,7 +108,7 @@ class Settings:
                 changes[key] = None if value is None else frozenset(int(m) for m in value)
             elif key == "client_merchants":
                 changes[key] = {str(k): frozenset(int(m) for m in v) for k, v in dict(value).items()}
-            elif key == "static_tokens":
+            elif key in ("static_tokens", "break_contract"):
                 changes[key] = frozenset(str(t) for t in value)
             elif key in ("retry_after_header",):
                 if not isinstance(value, bool):

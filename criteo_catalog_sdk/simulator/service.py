@@ -238,6 +238,8 @@ class CatalogService:
         )
         self.store.add_operation(operation)
         headers = self._rate_headers(decision) if decision is not None else []
+        if "202-without-token" in self.settings.break_contract:  # TEST-ONLY fault (config.CONTRACT_BREAKS)
+            return json_reply(202, {}, headers, products=len(entries))
         return json_reply(202, {"operationToken": token}, headers, products=len(entries))
 
     # --- report ---------------------------------------------------------------------------------------
@@ -269,7 +271,14 @@ class CatalogService:
         now = self.now()
         if operation.expired(now):
             return error_reply(400, [errors.report_expired(operation.operation_id)], instance)
-        return json_reply(200, render_report(operation, now, self.settings.response_shape))
+        body = render_report(operation, now, self.settings.response_shape)
+        breaks = self.settings.break_contract
+        if breaks:  # TEST-ONLY faults (config.CONTRACT_BREAKS)
+            if "report-status-outside-enum" in breaks:
+                body["status"] = "COMPLETED"
+            if "counter-not-numeric" in breaks:
+                body["numberOfProductsInTheBatch"] = "n/a"
+        return json_reply(200, body)
 
     # --- stats ----------------------------------------------------------------------------------------
     def stats(self, principal: AccessToken, raw_merchant: str, query: str, instance: str) -> Reply:
@@ -293,4 +302,7 @@ class CatalogService:
         start = now - hours * 3600
         window = self.store.window(merchant, start, now) if hours else WindowCounters()
         body = render_stats(self.store.counters(merchant), window, start, now, self.settings.response_shape)
+        if "counter-not-numeric" in self.settings.break_contract:  # TEST-ONLY fault (config.CONTRACT_BREAKS)
+            for record in body["data"]["statisticsRecordList"]:
+                record["total"] = "n/a"
         return json_reply(200, body)

@@ -1,41 +1,13 @@
 """schemathesis hooks for the simulator's contract run (``SCHEMATHESIS_HOOKS=tests.simulator.schemathesis_hooks``).
 
-One check replaces the built-in ``positive_data_acceptance``: identical, except for the two 400s that
-Criteo answers to requests the effective spec cannot tell apart from valid ones:
-
-- the report endpoint's ``catalog-operation-token-is-malformed`` (seed 001: ``GET .../report/invalidToken``);
-  the spec types operation-token as any string, and no schema can say "decodes to a JSON payload";
-- the batch endpoint's ``duplicate-product`` (a product twice in one batch, ids compared ignoring case);
-  JSON Schema cannot express uniqueness of a nested, case-folded key.
-
-Any other 400 to schema-valid data still fails the run.
+The exemption moved to ``contract_tests/hooks.py`` (the contract harness owns it); importing it registers
+the ``criteo_positive_data_acceptance`` check, which replaces the built-in ``positive_data_acceptance``
+for the one 400 the effective spec cannot express (``duplicate-product``). Kept so that existing
+``SCHEMATHESIS_HOOKS`` settings keep working.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from contract_tests.hooks import EXEMPT_REJECTIONS, criteo_positive_data_acceptance
 
-import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-EXEMPT = {
-    ("POST", "/preview/catalog/products/batch"): {"duplicate-product"},
-    ("GET", "/preview/catalog/products/batch/report/{operation-token}"): {"catalog-operation-token-is-malformed"},
-}
-
-
-def _codes(response: Any) -> set[str]:
-    try:
-        body = json.loads(response.content)
-        return {str(problem["code"]) for problem in body["errors"]}
-    except (ValueError, KeyError, TypeError):
-        return set()
-
-
-@schemathesis.check
-def criteo_positive_data_acceptance(ctx: Any, response: Any, case: Any) -> bool | None:
-    exempt = EXEMPT.get((case.operation.method.upper(), case.operation.path), set())
-    if response.status_code == 400 and exempt and _codes(response) and _codes(response) <= exempt:
-        return None
-    return positive_data_acceptance(ctx, response, case)
+__all__ = ["EXEMPT_REJECTIONS", "criteo_positive_data_acceptance"]

@@ -1,0 +1,228 @@
+"""What every benchmark shares: the result record, medians of interleaved runs, child processes.
+
+Rules (issue 8): every figure is the median of at least :data:`MIN_RUNS` runs (``--smoke`` runs are
+the exception: one tiny run, to prove the code works, never to judge a goal); every comparison is
+measured in one process run, with the runs of both sides interleaved (A B, B A, A B, ...), as the
+median of the per-round ratios (:func:`paired_ratio`), so that a change of machine load hits both
+sides of a ratio alike.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+#: Runs per figure in a full benchmark run.
+MIN_RUNS = 5
+
+Comparison = Literal["<=", ">=", "<"]
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A goal on a result's value: ``value <op> target`` (``None``: no goal, the figure is informational)."""
+
+    op: Comparison | None
+    target: float = 0.0
+    text: str = ""
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` reaches the goal (always true without a goal)."""
+        if self.op is None:
+            return True
+        if not math.isfinite(value):
+            return False
+        if self.op == "<=":
+            return value <= self.target
+        if self.op == ">=":
+            return value >= self.target
+        return value < self.target
+
+    def __str__(self) -> str:
+        if self.text:
+            return self.text
+        return "none" if self.op is None else f"{self.op} {self.target:g}"
+
+
+@dataclass(slots=True)
+class BenchResult:
+    """One benchmark's outcome, as written to ``bench/results.json``.
+
+    ``value``/``unit`` is the headline figure, ``goal`` what it must reach, ``met`` whether it does (a
+    benchmark with several goals meets only if all are met), ``detail`` what was measured and how, in
+    a sentence or two; ``metrics`` holds the secondary figures and ``runs`` the raw samples.
+    """
+
+    key: str
+    title: str
+    value: float
+    unit: str
+    goal: str
+    met: bool
+    detail: str
+    metrics: dict[str, Any] = field(default_factory=dict)
+    runs: dict[str, list[float]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of this result (the documented keys first)."""
+        return {
+            "value": _finite(self.value),
+            "unit": self.unit,
+            "goal": self.goal,
+            "met": self.met,
+            "detail": self.detail,
+            "title": self.title,
+            "metrics": {k: _finite(v) if isinstance(v, float) else v for k, v in self.metrics.items()},
+            "runs": {k: [_finite(x) for x in v] for k, v in self.runs.items()},
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def median(samples: Sequence[float]) -> float:
+    """The median of ``samples`` (NaN for none)."""
+    return statistics.median(samples) if samples else math.nan
+
+
+def interleaved(
+    sides: dict[str, Callable[[], float]], runs: int, *, collect: bool = True
+) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Run each side ``runs`` times, alternating sides, and return the medians and the samples.
+
+    Each callable returns one sample (seconds, a rate...). Odd rounds run the sides in reverse order
+    (A B, B A, A B...), so that neither side always runs first or right after the other. ``collect`` runs
+    the garbage collector before every sample, so that one side does not pay for the other's garbage.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in sides}
+    order = list(sides.items())
+    for round_ in range(runs):
+        for name, fn in order if round_ % 2 == 0 else order[::-1]:
+            if collect:
+                gc.collect()
+            samples[name].append(fn())
+    return {name: median(values) for name, values in samples.items()}, samples
+
+
+def paired_ratio(numerator: Sequence[float], denominator: Sequence[float]) -> float:
+    """The median of the per-round ratios ``numerator[i] / denominator[i]`` of two interleaved sides.
+
+    Samples of one round ran back to back, under the same machine load: their ratio cancels most of the
+    load's drift, which a ratio of the two medians would not.
+    """
+    return median([n / d for n, d in zip(numerator, denominator, strict=True) if d > 0])
+
+
+def cpu_time(fn: Callable[[], object]) -> float:
+    """CPU seconds this process spends in ``fn()`` (all threads)."""
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def wall_time(fn: Callable[[], object]) -> float:
+    """Wall-clock seconds of ``fn()``."""
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def load_average() -> tuple[float, float, float]:
+    """The 1, 5 and 15 minute load averages (zeros where the OS has none)."""
+    try:
+        return os.getloadavg()
+    except OSError:  # pragma: no cover - not on Linux/macOS
+        return (0.0, 0.0, 0.0)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of benchmark child processes: the repository importable, output unbuffered."""
+    path = os.environ.get("PYTHONPATH", "")
+    return {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(ROOT) + (os.pathsep + path if path else ""),
+    }
+
+
+class ServerProcess:
+    """A server in a child process that prints its base URL as the first line of its stdout."""
+
+    def __init__(self, args: Sequence[str]) -> None:
+        self.command = [PYTHON, *args]
+        self.process: subprocess.Popen[str] | None = None
+        self._stderr: IO[str] | None = None
+        self.base_url = ""
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Start the process and wait for its URL."""
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=child_env(), cwd=ROOT
+        )
+        found: list[str] = []
+
+        def read() -> None:
+            if self.process is not None and self.process.stdout is not None:
+                found.append(self.process.stdout.readline().strip())
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not found or not found[0].startswith("http"):
+            self.close()
+            raise RuntimeError(f"{self.command} did not report its URL")
+        self.base_url = found[0]
+        return self.base_url
+
+    def close(self) -> None:
+        """Stop the process (SIGTERM, then SIGKILL)."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(10)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+            self.process = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    def __enter__(self) -> ServerProcess:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    """A number for the table: thousands separated, ``digits`` decimals below 100."""
+    if not math.isfinite(value):
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"

@@ -1,0 +1,1 @@
+"""The reliability suite (issue 9): nothing is lost, nothing leaks."""
