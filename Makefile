@@ -9,7 +9,7 @@ GEN_INSTALLED := $(GEN_VENV)/.installed
 SOURCE ?= https://api.criteo.com/preview/marketingsolutions/open-api-specifications.json
 PYTEST_ARGS ?=
 
-.PHONY: install spec generate check-generated update-spec lint test contract-test contract-test-live demo bench clean
+.PHONY: install spec generate check-generated update-spec lint test contract-test contract-test-live demo bench reliability clean
 
 install: $(INSTALLED) $(GEN_INSTALLED)
 
@@ -58,7 +58,13 @@ contract-test-live: $(INSTALLED)
 	$(PY) -m contract_tests.live
 
 demo: install
-	$(PY) -m criteo_catalog_sdk.demo
+	$(PY) examples/demo.py
+
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+reliability: install
+	CRITEO_RELIABILITY=full $(PY) -m pytest tests/reliability -m reliability -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache reports

@@ -11,6 +11,7 @@ overlay's ``x-criteo-error-name`` (the name Criteo's messages use for a property
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -279,27 +280,14 @@ class _Compiler:
         return check_any_of
 
 
-def _shallow_key(item: Any) -> Any:
-    """A cheap fingerprint: equal items have equal keys, so only colliding keys need a deep comparison."""
-    if type(item) is dict:
-        return tuple((k, v) for k, v in item.items() if v is None or type(v) in (str, int, float, bool))
-    if type(item) is list:
-        return ("<list>", len(item))
-    return (type(item).__name__, item)
-
-
 def _has_equal_items(values: list[Any]) -> bool:
-    """JSON Schema ``uniqueItems``: is any item equal to another? (1 and true differ, as in JSON.)"""
-    buckets: dict[Any, list[Any]] = {}
+    """JSON Schema ``uniqueItems``: is any item equal to another? One pass over canonical JSON (1 and true differ)."""
+    seen: set[str] = set()
     for value in values:
-        try:
-            bucket = buckets.setdefault(_shallow_key(value), [])
-        except TypeError:  # an unhashable scalar cannot happen in JSON, but stay safe
-            bucket = buckets.setdefault(("<unhashable>",), [])
-        for other in bucket:
-            if _json_equal(value, other):
-                return True
-        bucket.append(value)
+        key = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        if key in seen:
+            return True
+        seen.add(key)
     return False
 
 
