@@ -15,8 +15,12 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
     raise SystemExit(1) from exc
 
 
+from criteo_catalog_sdk.cli_commands import global_options, register  # noqa: E402
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
 @click.version_option(package_name="criteo-catalog-sdk")
+@global_options
 def main() -> None:
     """Criteo Catalog SDK command line."""
 
@@ -174,3 +178,6 @@ def simulator(
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+register(main)
