@@ -15,7 +15,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
     raise SystemExit(1) from exc
 
 
-from criteo_catalog_sdk.cli_commands import global_options, register  # noqa: E402
+from criteo_catalog_sdk.cli_commands import global_options, register
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
