@@ -73,6 +73,10 @@ class Chunker:
     def __len__(self) -> int:
         return len(self._open)
 
+    def __contains__(self, key: object) -> bool:
+        """Whether the open batch holds an entry of this product key."""
+        return key in self._open
+
     @property
     def oldest_position(self) -> int | None:
         """Smallest input position still in the open batch (not yet sealed), ``None`` if empty.

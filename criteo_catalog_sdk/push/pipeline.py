@@ -434,16 +434,22 @@ class _Pipeline:
             if keys:
                 synced = await self._j(self.journal.synced_hashes, self.options.merchant_id, keys)
         chunker = self.chunker
+        # Keys given to the chunker since the lookup: their synced hash is stale (an earlier line of this
+        # input is queued or already sent), so a later line must be sent even if it equals that hash.
+        routed: set[str] = set()
         for entry in built:
             if isinstance(entry, Rejected):
                 settled.rejected.append(entry)
                 progress.rejected += 1
                 continue
             progress.validated += 1
-            if synced and not is_changed(entry, synced.get(entry.key)):
+            key = entry.key
+            if synced and key not in routed and key not in chunker and not is_changed(entry, synced.get(key)):
                 settled.unchanged.append(entry)
                 progress.unchanged += 1
                 continue
+            if synced:
+                routed.add(key)
             added = chunker.add(entry)
             if added.replaced is not None:
                 settled.superseded.append(added.replaced)
@@ -497,6 +503,7 @@ class _Pipeline:
                 while True:
                     batch_id = self.queue.take()
                     if batch_id is not None:
+                        self._cond.notify_all()  # the reader may be waiting for room in the queue
                         break
                     if self._reading_done and self.queue.outstanding == 0:
                         return

@@ -67,6 +67,14 @@ def test_oldest_position() -> None:
     assert c.oldest_position == 5
 
 
+def test_contains_names_the_open_batch_only() -> None:
+    c = Chunker(2)
+    c.add(e(1, "a"))
+    assert "a" in c and "b" not in c
+    c.add(e(2, "b"))  # seals the batch: nothing is open any more
+    assert "a" not in c and "b" not in c
+
+
 def test_halve_by_bytes() -> None:
     entries = [e(1, size=1000), e(2), e(3), e(4)]
     a, b = halve(entries)

@@ -5,7 +5,7 @@ Each trial pushes a seeded feed (products that fail the SDK's checks, unreadable
 rejects, products that appear twice with other content: the later line must win) and kills the push one
 to ``crash_max_kills`` times, either ``N`` ms after its first batch was journaled or when the journal
 shows ``K`` accepted batches; then it runs the same push to the end. Every other trial then pushes a newer
-version of the feed (10 % changed, 3 % removed; no duplicated products, see ``DELTA_DUPLICATES``) with
+version of the feed (10 % changed, 3 % removed, 1 % of products twice, see ``DELTA_DUPLICATES``) with
 ``delta`` and ``delete_missing``, kills it once and resumes it. After each: the simulator's catalog
 equals the feed's (no stale version anywhere), every line has exactly one outcome, and the products the
 API received more than once, counted per crash from the simulator's operations that the journal never
@@ -57,10 +57,9 @@ WINDOW = CONCURRENCY * BATCH_SIZE
 # Every answer takes a little while, so that requests really are in flight when the process dies.
 SERVER_LATENCY = 0.03
 PUSH_TIMEOUT = 300.0
-# Duplicated products in the newer feed pushed with delta sync: off until pipeline._route stops judging
-# "unchanged" on a lookup made before an older version of the product was sent (see
-# test_no_stale_overwrite.py, same-chunk); CRITEO_RELIABILITY_DELTA_DUPLICATES=1 turns them on.
-DELTA_DUPLICATES = 0.01 if os.environ.get("CRITEO_RELIABILITY_DELTA_DUPLICATES") == "1" else 0.0
+# Duplicated products in the newer feed pushed with delta sync: the later line must win even when the
+# older one is sent while its chunk of inputs is routed (see test_no_stale_overwrite.py, same-chunk).
+DELTA_DUPLICATES = 0.01
 
 
 def journal_rows(state: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -12,8 +12,8 @@ the older line (A) and the newer line (B) so that a different step of the pipeli
 - ``settled-first``: B, unchanged, is recorded with the inputs settled so far before the batch holding A
   is sealed (A was then sent after B had been skipped);
 - ``resumed``: an interrupted push left A's batch pending in the journal; the resumed push sends it first;
-- ``same-chunk``: A's batch is sealed and sent while the chunk of inputs holding B is routed. Under delta
-  sync this one still fails (strict xfail, reported): the fix belongs to ``pipeline._route``.
+- ``same-chunk``: A's batch is sealed and sent while the chunk of inputs holding B is routed (the delta
+  lookup was made for the whole chunk before A was routed, so B must not be judged on it).
 """
 
 from __future__ import annotations
@@ -127,30 +127,17 @@ SCENARIOS: dict[str, tuple[int, int, float, int, int | None, bool]] = {
     "reported": (50, 1, 0.0, 2000, None, True),
     "in-flight": (50, 8, 0.3, 300, None, True),
     "settled-first": (2000, 1, 0.0, 1500, 500, False),
+    "same-chunk": (50, 4, 0.3, 200, None, True),
 }
-
-
-# Still open (reported): under delta sync, ``pipeline._route`` looks the synced hashes of a chunk of inputs
-# up once, before routing them; when the batch holding A is sealed and sent while that chunk is routed,
-# B (unchanged) is judged on the stale lookup and skipped. Fix: treat as changed any entry whose key
-# was in the chunker's open batch when the chunk began, or was added to it since.
-SAME_CHUNK = pytest.param(
-    "same-chunk",
-    True,
-    marks=pytest.mark.xfail(strict=True, reason="delta lookup done once per chunk in pipeline._route (reported)"),
-    id="same-chunk-delta",
-)
-SCENARIOS["same-chunk"] = (50, 4, 0.3, 200, None, True)
 
 
 @pytest.mark.parametrize(
     ("scenario", "delta"),
     [
         pytest.param(name, delta, id=f"{name}-{'delta' if delta else 'full'}")
-        for name in list(SCENARIOS)[:3]
+        for name in SCENARIOS
         for delta in (False, True)
-    ]
-    + [pytest.param("same-chunk", False, id="same-chunk-full"), SAME_CHUNK],
+    ],
 )
 def test_the_later_line_wins(tmp_path: Path, scenario: str, delta: bool) -> None:
     batch_size, concurrency, report_after, gap, b_at, changes = SCENARIOS[scenario]
