@@ -18,7 +18,6 @@ import json
 from typing import Any
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -78,17 +77,6 @@ def no_nulls(value: Any) -> bool:
     return True
 
 
-def has_known_sdk_gap(entries: list[dict[str, Any]]) -> bool:
-    """Inputs that hit a known SDK gap (see the strict xfail tests at the end of this module)."""
-    for entry in entries:
-        product = entry.get("product")
-        if entry.get("method") == "delete" and isinstance(product, dict):
-            return True  # KNOWN_GAP_DELETE_WITH_PRODUCT
-        if isinstance(product, dict) and isinstance(product.get("multipack"), str):
-            return True  # KNOWN_GAP_MULTIPACK_STRING
-    return False
-
-
 def product_id(entry: dict[str, Any]) -> Any:
     return entry["product"]["id"] if entry.get("method") == "insert" else entry.get("productId")
 
@@ -106,18 +94,13 @@ def satisfy_documented_rules(body: dict[str, Any]) -> list[dict[str, Any]]:
                 {"id": "", "title": "t", "link": "https://shop.example/p", "imageLink": "https://shop.example/i"},
             )
             product["id"] = f"{product.get('id') or 'p'}-{index}"
-            if isinstance(product.get("multipack"), str):
-                product["multipack"] = int(product["multipack"])  # KNOWN_GAP_MULTIPACK_STRING
         else:
             entry["productId"] = f"{entry.get('productId') or 'd'}-{index}"
-            entry.pop("product", None)  # KNOWN_GAP_DELETE_WITH_PRODUCT
     return entries
 
 
 def check_raw_batch(body: dict[str, Any]) -> None:
     """The effective-valid batch as given: sent in published form, or refused for a documented rule."""
-    if has_known_sdk_gap(body["entries"]):
-        return
     criteo = CapturingCriteo()
     with criteo.client() as client:
         try:
@@ -223,17 +206,12 @@ def test_get_merchant_stats_sends_a_path_and_query_both_specs_accept(case: Any, 
     assert request.url.path.rsplit("/", 1)[1] == str(int(merchant))
 
 
-# -- known gaps of the SDK, found by the properties above ----------------------------------------------------
-# Each is excluded from the properties (has_known_sdk_gap / satisfy_documented_rules) and pinned here as a
-# strict xfail: when the SDK is fixed, these XPASS and fail the suite, so the exclusions get removed.
+# -- gaps of the SDK found by the properties above, fixed, and pinned here ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="KNOWN_GAP_DELETE_WITH_PRODUCT: entries.normalize_entry sends a delete's product as is"
-)
-def test_known_gap_a_delete_with_a_product_is_sent_in_published_form() -> None:
+def test_a_delete_with_a_product_is_sent_in_published_form() -> None:
     # The effective (and published) spec allow a product on a delete entry; the published one requires
-    # channel in every product. The SDK defaults channel on inserts only, so this goes out invalid.
+    # channel in every product. Criteo deletes by productId: the SDK sends the delete without the product.
     entry = {
         "merchantId": 123,
         "method": "delete",
@@ -244,13 +222,11 @@ def test_known_gap_a_delete_with_a_product_is_sent_in_published_form() -> None:
     criteo = CapturingCriteo()
     with criteo.client() as client:
         client.submit_batch([entry])
-    assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)
+    sent = assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)["entries"][0]
+    assert sent == {"merchantId": 123, "method": "delete", "productId": "sku-1"}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="KNOWN_GAP_MULTIPACK_STRING: entries.normalize_entry keeps multipack as a string"
-)
-def test_known_gap_multipack_given_as_a_string_is_sent_as_the_integer() -> None:
+def test_multipack_given_as_a_string_is_sent_as_the_integer() -> None:
     # D10: the effective spec accepts "5" (Criteo's text says so); the published one types it int64,
     # and the overlay promises that the SDK sends the integer.
     product = {"id": "sku-1", "title": "t", "link": "l", "imageLink": "i", "channel": "online", "multipack": "5"}

@@ -9,6 +9,10 @@ which is slow); models go through their ``to_dict()``. Normalizing:
 - ``method`` must be ``insert`` (an upsert: creates or replaces the product) or ``delete``; an insert
   needs a ``product`` with ``id``, ``title``, ``link`` and ``imageLink``, a delete a ``productId``.
 - ``product.channel`` defaults to ``"online"`` (required by the spec, absent from Criteo's example).
+- ``product.multipack`` given as a digit string (Criteo's text asks for a string) is sent as the
+  integer, the published type.
+- A delete is sent as ``merchantId``, ``method`` and ``productId``: Criteo deletes by id, and a
+  product riding along would have to pass the published product schema for nothing.
 - ``None`` values are dropped at every depth (Criteo's example sends ``"googleProductCategory": null``;
   the spec allows no nulls in requests).
 - A batch must not be empty, and no product id may appear twice in it, ignoring case (Criteo rejects
@@ -146,6 +150,9 @@ def normalize_entry(entry: EntryInput, index: int = 0) -> dict[str, Any]:
         product["id"] = product_id
         if "channel" not in product:
             product["channel"] = _DEFAULT_CHANNEL
+        multipack = product.get("multipack")
+        if isinstance(multipack, str) and multipack.isascii() and multipack.lstrip("-").isdigit():
+            product["multipack"] = int(multipack)
     elif method == "delete":
         product_id = _id_text(wire.get("productId"))
         if product_id is None and isinstance(product, dict):
@@ -153,6 +160,7 @@ def normalize_entry(entry: EntryInput, index: int = 0) -> dict[str, Any]:
         if product_id is None:
             raise InvalidBatchError(f"entry {index}: a delete needs a productId", index=index)
         wire["productId"] = product_id
+        wire.pop("product", None)
     else:
         raise InvalidBatchError(
             f"entry {index}: method must be 'insert' or 'delete', got {method!r}",

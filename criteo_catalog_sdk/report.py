@@ -183,11 +183,16 @@ class Report:
 
     @property
     def imported_at(self) -> datetime.datetime | None:
-        """``importRequestTimestamp`` (epoch milliseconds) as an aware UTC datetime."""
+        """``importRequestTimestamp`` (epoch milliseconds) as an aware UTC datetime; ``None`` when absent
+        or outside the years 1..9999 that :class:`datetime.datetime` can hold (the raw value stays in
+        :attr:`import_request_timestamp`)."""
         ts = self.import_request_timestamp
         if ts is None:
             return None
-        return datetime.datetime.fromtimestamp(ts / 1000, tz=datetime.UTC)
+        try:
+            return datetime.datetime.fromtimestamp(ts / 1000, tz=datetime.UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
 
     @property
     def error_details(self) -> tuple[ProductErrors, ...]:

@@ -132,6 +132,8 @@ def _check_value(path: str, value: Any, spec: FieldSpec, unknown: UnknownFields)
             ok = INT64_MIN <= value <= INT64_MAX
         elif isinstance(value, str):
             ok = value.isascii() and value.lstrip("-").isdigit() and INT64_MIN <= int(value) <= INT64_MAX
+            if ok:  # sent as the integer, the published type (overlay D10)
+                return None, int(value)
         else:
             return [_wrong_type(path, value, spec)], _SAME
         return (None if ok else [Issue("InvalidValue", f"{path}: {value!r} is not an int64", path)]), _SAME

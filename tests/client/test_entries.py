@@ -173,6 +173,17 @@ def test_delete_takes_its_id_from_product_if_needed_and_numeric_ids_become_strin
     assert normalize_entry(insert_entry(1, product(123)))["product"]["id"] == "123"  # type: ignore[arg-type]
 
 
+def test_a_delete_is_sent_without_the_product_it_carries() -> None:
+    wire = normalize_entry({"merchantId": 1, "method": "delete", "productId": "p", "product": {"id": "p", "x": 1}})
+    assert wire == {"merchantId": 1, "method": "delete", "productId": "p"}
+
+
+@pytest.mark.parametrize(("given", "sent"), [("5", 5), ("-2", -2), (7, 7), ("five", "five"), ("5.0", "5.0")])
+def test_multipack_digit_strings_become_integers(given: object, sent: object) -> None:
+    # Only digit strings are converted; anything else is left for Criteo (or push validation) to judge.
+    assert normalize_entry(insert_entry(1, product(multipack=given)))["product"]["multipack"] == sent
+
+
 def test_not_an_entry() -> None:
     with pytest.raises(InvalidBatchError, match="entry 0"):
         normalize_entries([42])  # type: ignore[list-item]

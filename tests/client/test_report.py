@@ -41,6 +41,15 @@ def test_documented_failed_report_details() -> None:
     assert report.imported_at == datetime.datetime(2021, 3, 15, 14, 28, 16, 157000, tzinfo=datetime.UTC)
 
 
+@pytest.mark.parametrize("millis", [2**62, -(2**62), 253402300800000])
+def test_imported_at_beyond_what_datetime_holds_is_none(millis: int) -> None:
+    # 253402300800000 ms is 10000-01-01: a valid int64 the API may send, with no datetime view.
+    failed = next(e for e in documented_examples() if e.endpoint == "report" and b"FAILED" in e.body)
+    report = Report({**json.loads(failed.body), "importRequestTimestamp": str(millis)})
+    assert report.imported_at is None
+    assert report.import_request_timestamp == millis
+
+
 @pytest.mark.parametrize(
     ("status", "done"),
     [

@@ -170,6 +170,14 @@ def test_valid_rich_product() -> None:
     assert issues_of(p) == []
 
 
+@pytest.mark.parametrize(("given", "sent"), [("6", 6), ("-3", -3), (6, 6)])
+def test_multipack_is_sent_as_the_integer(given: object, sent: int) -> None:
+    # Overlay D10: Criteo's text asks for a string, the published type is int64; the SDK sends the integer.
+    out, issues = validate_product(product(multipack=given))
+    assert issues == [] and out is not None
+    assert out["multipack"] == sent and type(out["multipack"]) is int
+
+
 def test_unknown_fields_policy() -> None:
     p = product(image_link="https://x/y.jpg")
     assert types(p) == {("UnknownField", "image_link")}
