@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 
@@ -65,14 +64,6 @@ async def one_run(
     return accepted / elapsed
 
 
-def _batch_id_body(body: bytes) -> bytes:
-    """The same batch with a ``batchId`` on every entry (the only difference from the old bench's bodies)."""
-    data = json.loads(body)
-    for i, entry in enumerate(data["entries"]):
-        entry["batchId"] = i
-    return json.dumps(data, separators=(",", ":")).encode()
-
-
 def measure(
     runs: int = MIN_RUNS,
     duration: float = 3.0,
@@ -103,19 +94,10 @@ def measure(
         }
         if probe > MAX_PROBE_SECONDS:
             value = batch_size / probe
-            with httpx.Client(
-                base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600
-            ) as client:  # diagnostic: does batchId change anything?
-                t = time.perf_counter()
-                client.post(sim.BATCH_PATH, content=_batch_id_body(payloads[1]))
-                with_batch_id = time.perf_counter() - t
-            metrics["with_batch_id_seconds_per_batch"] = with_batch_id
             detail = (
                 f"NOT MEASURED IN FULL: one {batch_size:,}-product batch as the SDK sends it took {probe:.2f} s"
                 f" to be accepted ({value:,.0f} products/s, single probe), so {runs} runs would not fit the time"
-                f" budget. The same batch with a batchId on every entry took {with_batch_id:.2f} s: the"
-                " simulator's uniqueItems check of 'entries' (simulator/schema.py _has_equal_items) puts every"
-                " entry without a scalar difference (batchId) in one bucket and compares them pairwise, O(n^2)."
+                " budget."
             )
             samples = [value]
         else:

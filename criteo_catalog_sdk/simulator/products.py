@@ -45,7 +45,6 @@ MAX_BADGE_LINK = 2000
 MAX_SHORT_FIELD = 50
 _SHORT_FIELDS = ("itemGroupId", "externalSellerId", "externalSellerName", "sellerId")
 _SHORT_FIELD_SET = frozenset(_SHORT_FIELDS)
-_CHECKED_APART = frozenset({"badge", "additionalImageLinks"})
 
 _HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE | re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -123,7 +122,13 @@ def _looks_fine(product: Mapping[str, Any], limits: ProductLimits) -> bool:
     description = product.get("description")
     if description is not None and len(description) > MAX_DESCRIPTION:
         return False
-    if not _CHECKED_APART.isdisjoint(product):
+    extra_images = product.get("additionalImageLinks")
+    if extra_images:
+        for link in extra_images:
+            if type(link) is not str or len(link) > MAX_IMAGE_LINK or _HTTP_URL.fullmatch(link) is None:
+                return False
+    badge = product.get("badge")
+    if badge and (type(badge) is not str or len(badge) > MAX_BADGE_LINK or _HTTP_URL.fullmatch(badge) is None):
         return False
     if _SHORT_FIELD_SET.isdisjoint(product):
         return True

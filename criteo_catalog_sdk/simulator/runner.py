@@ -50,11 +50,12 @@ def _uvicorn_server(app: SimulatorApp, config: SimulatorConfig) -> object:
 
     uv_config = uvicorn.Config(
         app,
-        http="h11",
+        # httptools (a dependency of the simulator extra) when installed, else h11.
+        http="auto",
         lifespan="off",
         access_log=config.access_log,
         log_level=config.log_level,
-        # The batch endpoint takes bodies of up to 16 MB; h11's default event cap (16 KB) is for headers.
+        # Under h11: the batch endpoint takes bodies of up to 16 MB; the default event cap (16 KB) is for headers.
         h11_max_incomplete_event_size=64 * 1024,
         timeout_keep_alive=30,
     )

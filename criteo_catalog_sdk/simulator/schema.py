@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
 from criteo_catalog_sdk.simulator.spec import resolve
 
 ERROR_NAME_KEY = "x-criteo-error-name"
@@ -282,13 +284,22 @@ class _Compiler:
 
 def _has_equal_items(values: list[Any]) -> bool:
     """JSON Schema ``uniqueItems``: is any item equal to another? One pass over canonical JSON (1 and true differ)."""
-    seen: set[str] = set()
+    seen: set[bytes] = set()
     for value in values:
-        key = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        key = _canonical_json(value)
         if key in seen:
             return True
         seen.add(key)
     return False
+
+
+def _canonical_json(value: Any) -> bytes:
+    """Sorted-keys compact JSON of a parsed value: orjson (fast), else json for what orjson cannot encode
+    (integers beyond 64 bits, lone surrogates). Equal values always take the same path."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def _json_equal(a: Any, b: Any) -> bool:

@@ -203,10 +203,13 @@ class CatalogService:
         """POST /preview/catalog/products/batch (the body is already known to be under the size limit)."""
         try:
             data = parse_json(body)
+            problems = self.validator.validate(data)
+            if problems:  # judged again on the exact parse (integers beyond 64 bits), for the exact message
+                data = parse_json(body, exact=True)
+                problems = self.validator.validate(data)
         except InvalidJson as exc:
             problem = json_format_problem(str(exc))
             return error_reply(400, [errors.batch_problem(problem.code, problem.detail)], instance)
-        problems = self.validator.validate(data)
         if problems:
             return error_reply(400, [errors.batch_problem(p.code, p.detail) for p in problems], instance)
         entries: list[dict[str, Any]] = data["entries"]

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from criteo_catalog_sdk.simulator.schema import Checker, Findings, compile_schema
 from criteo_catalog_sdk.simulator.spec import load_spec, request_body_schema
 
@@ -41,10 +43,20 @@ def _reject_constant(name: str) -> float:
     raise InvalidJson(f"{name} is not JSON")
 
 
-def parse_json(body: bytes) -> Any:
-    """Parse a request body, strictly (no NaN/Infinity)."""
+def parse_json(body: bytes, *, exact: bool = False) -> Any:
+    """Parse a request body, strictly (no NaN/Infinity).
+
+    orjson first (several times faster on a 1 MB batch); what it refuses is parsed again by ``json``,
+    whose message is the one reported. orjson reads integers beyond 64 bits as floats: pass ``exact``
+    (the simulator does when a body has problems) to read them as Python's ``json`` does.
+    """
     if not body.strip():
         raise InvalidJson("the body is empty")
+    if not exact:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass  # the exact parser decides, and words the message
     try:
         return json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:

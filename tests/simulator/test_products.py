@@ -81,13 +81,15 @@ fields = st.fixed_dictionaries(
         "imageLink": st.sampled_from(["", "https://a.example/i.jpg", "i.jpg", "https://a.example/" + "i" * 2000]),
         "description": st.sampled_from(["", "d", "d" * 5001]),
         "sellerId": st.sampled_from(["s", "s" * 51]),
-        "badge": st.sampled_from(["", "https://a.example/b", "b"]),
-        "additionalImageLinks": st.lists(st.sampled_from(["https://a.example/x", "x"]), max_size=2),
+        "badge": st.sampled_from(["", "https://a.example/b", "b", "https://a.example/" + "b" * 2000, 5]),
+        "additionalImageLinks": st.lists(
+            st.sampled_from(["https://a.example/x", "x", "", "https://a.example/" + "x" * 2000, None]), max_size=3
+        ),
     },
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(fields)
 def test_the_shortcut_agrees_with_the_detailed_checks(found: dict[str, Any]) -> None:
     candidate = {**product("ok-id"), **found}

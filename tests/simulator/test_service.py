@@ -140,6 +140,17 @@ def test_validation_answers(make_service: Any) -> None:
     assert duplicate.status == 400 and body(duplicate)["errors"][0]["code"] == "duplicate-product"
 
 
+def test_an_integer_beyond_64_bits_is_judged_as_an_integer(make_service: Any) -> None:
+    # The fast parser reads it as a float; the answer is the one of the exact parse: out of range, not a
+    # wrong type.
+    service = make_service()
+    entry = {**insert("a"), "merchantId": 123456789012345678901234567890}
+    refused = submit(service, login(service), {"entries": [entry]})
+    expected = service.validator.validate({"entries": [entry]})
+    assert refused.status == 400 and expected
+    assert [e["detail"] for e in body(refused)["errors"]] == [p.detail for p in expected]
+
+
 def test_merchant_permissions(make_service: Any) -> None:
     service = make_service(merchants=frozenset({1}), client_merchants={"special": frozenset({123})})
     refused = submit(service, login(service), documented_batch())

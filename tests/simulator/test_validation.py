@@ -186,3 +186,18 @@ def test_compiled_validator_agrees_with_jsonschema(body: Any) -> None:
     found = Findings()
     COMPILED(body, found)
     assert (not found) == REFERENCE.is_valid(body), json.dumps(body, default=str)[:2000]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"a": [1, 2.5, "x", null, true]}', b'{"a": "\\u00e9\\ud83d\\ude00"}', b'{"n": 18446744073709551615}'],
+)
+def test_the_fast_parse_agrees_with_the_exact_one(raw: bytes) -> None:
+    assert parse_json(raw) == parse_json(raw, exact=True)
+
+
+def test_what_orjson_refuses_is_judged_by_the_exact_parser() -> None:
+    # A lone surrogate escape: orjson refuses it, Python's json reads it (the schema then judges the value).
+    assert parse_json(b'"\\ud800"') == "\ud800"
+    # Integers beyond 64 bits: orjson reads a float, the exact parse keeps the integer.
+    assert parse_json(b"123456789012345678901234567890", exact=True) == 123456789012345678901234567890
