@@ -46,11 +46,12 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# JUnit XML under reports/ for CI dashboards (the schemathesis runs add their own there).
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --junitxml=reports/junit.xml $(PYTEST_ARGS)
 
 contract-test: install
-	$(PY) -m pytest contract_tests $(PYTEST_ARGS)
+	$(PY) -m pytest contract_tests --junitxml=reports/contract-junit.xml $(PYTEST_ARGS)
 
 # Against Criteo (or any server): CRITEO_API_URL, CRITEO_CLIENT_ID, CRITEO_CLIENT_SECRET,
 # CRITEO_TEST_MERCHANT_ID, CRITEO_CONTRACT_ALLOW_WRITES=1. Skips (exit 0) without credentials.

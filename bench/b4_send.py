@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from bench import catalog
-from bench.common import BenchResult, Goal, ServerProcess, fmt, interleaved, paired_ratio
+from bench.common import BenchResult, Goal, fmt, interleaved, paired_ratio, server_process
 from criteo_catalog_sdk import AsyncCatalogClient, CatalogClient
 from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, batch_body
 
@@ -117,7 +117,7 @@ def measure(runs: int = RUNS, batches: int = 100, batch_size: int = 1000) -> Ben
     """B4: requests/s of the SDK's clients over plain httpx's, sequential and 4 in flight."""
     started = time.perf_counter()
     payloads = bodies(min(batches, 8), batch_size)
-    with ServerProcess(["-m", "bench.fast_server"]) as server:
+    with server_process(["-m", "bench.fast_server"]) as server:
         url = server.base_url
         headers = _plain_headers(url)
         limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)

@@ -13,16 +13,15 @@ import gc
 import math
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # the measured child processes (B5) import this module: keep it light
+    from criteo_catalog_sdk.simulator.runner import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -162,61 +161,11 @@ def child_env() -> dict[str, str]:
     }
 
 
-class ServerProcess:
-    """A server in a child process that prints its base URL as the first line of its stdout."""
+def server_process(args: Sequence[str]) -> ServerProcess:
+    """A server of the benchmarks (``python ARGS``) in a child process, the repository importable."""
+    from criteo_catalog_sdk.simulator.runner import ServerProcess
 
-    def __init__(self, args: Sequence[str]) -> None:
-        self.command = [PYTHON, *args]
-        self.process: subprocess.Popen[str] | None = None
-        self._stderr: IO[str] | None = None
-        self.base_url = ""
-
-    def start(self, timeout: float = 30.0) -> str:
-        """Start the process and wait for its URL."""
-        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
-        self.process = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=child_env(), cwd=ROOT
-        )
-        found: list[str] = []
-
-        def read() -> None:
-            if self.process is not None and self.process.stdout is not None:
-                found.append(self.process.stdout.readline().strip())
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not found or not found[0].startswith("http"):
-            self.close()
-            raise RuntimeError(f"{self.command} did not report its URL")
-        self.base_url = found[0]
-        return self.base_url
-
-    def close(self) -> None:
-        """Stop the process (SIGTERM, then SIGKILL)."""
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(10)
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-            self.process = None
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-
-    def __enter__(self) -> ServerProcess:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+    return ServerProcess([PYTHON, *args], env=child_env(), cwd=ROOT)
 
 
 def fmt(value: float, digits: int = 2) -> str:

@@ -14,9 +14,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import IO
+from typing import IO, Self
 
 from criteo_catalog_sdk.simulator.app import SimulatorApp, create_app
 from criteo_catalog_sdk.simulator.config import SimulatorConfig
@@ -172,24 +172,28 @@ class SimulatorServer:
         self.stop()
 
 
-class SimulatorProcess:
-    """A simulator in a child process (``python -m criteo_catalog_sdk.simulator ARGS``); reads its URL."""
+class ServerProcess:
+    """A server in a child process that prints its base URL as the first line of its stdout, when ready.
 
-    def __init__(self, args: Sequence[str] = (), python: str | None = None) -> None:
-        self.args = ["--port", "0", *args] if "--port" not in args else list(args)
-        self.python = python or sys.executable
+    ``command`` is run as is (no shell), with ``env`` (default: this process's, unbuffered) in ``cwd``.
+    """
+
+    def __init__(
+        self, command: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+    ) -> None:
+        self.command = list(command)
+        self.env = dict(env) if env is not None else {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.cwd = cwd
         self.process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self.base_url = ""
 
     def start(self, timeout: float = 30.0) -> str:
         """Start the process and wait for the URL it prints when ready."""
-        command = [self.python, "-m", "criteo_catalog_sdk.simulator", *self.args]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # stderr goes to a file, not a pipe nobody reads (a full pipe would block the server).
-        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - our own module, no shell
-            command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(  # noqa: S603 - the caller's command, no shell
+            self.command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=self.env, cwd=self.cwd
         )
         found: list[str] = []
 
@@ -202,7 +206,7 @@ class SimulatorProcess:
         reader.join(timeout)
         if not found or not found[0].startswith("http"):
             self.stop()
-            raise RuntimeError(f"the simulator process did not report its URL: {self.stderr()[-2000:]}")
+            raise RuntimeError(f"{self.command} did not report its URL: {self.stderr()[-2000:]}")
         self.base_url = found[0]
         return self.base_url
 
@@ -234,7 +238,7 @@ class SimulatorProcess:
         self._stderr.seek(0)
         return self._stderr.read()
 
-    def __enter__(self) -> SimulatorProcess:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -242,3 +246,12 @@ class SimulatorProcess:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+class SimulatorProcess(ServerProcess):
+    """A simulator in a child process (``python -m criteo_catalog_sdk.simulator ARGS``); reads its URL."""
+
+    def __init__(self, args: Sequence[str] = (), python: str | None = None) -> None:
+        self.args = ["--port", "0", *args] if "--port" not in args else list(args)
+        self.python = python or sys.executable
+        super().__init__([self.python, "-m", "criteo_catalog_sdk.simulator", *self.args])
