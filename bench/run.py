@@ -50,10 +50,12 @@ def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
     return {
         "B1": lambda: b1_push.measure(),
         "B2": lambda: push_cpu.measure(),
-        "B3": lambda: b3_report.measure(),
+        # 11 runs: the ratio of two ~2 ms figures wobbles with the machine's load; its median does much less.
+        "B3": lambda: b3_report.measure(runs=11),
         "B4": lambda: b4_send.measure(),
         # One push of the million (its peak RSS is a high-water mark, not a timing: it varies by a few
-        # MB at most), five of the small feed: five million-product pushes would not fit in 10 minutes.
+        # MB at most), five of the small feed: five million-product pushes (~2 min each) would not fit in
+        # 10 minutes. `python -m bench.b5_memory --big-runs 5` gives the median of five (README).
         "B5": lambda: b5_memory.measure(big_runs=1),
         "B6": lambda: simulator_capacity.measure(),
         "B7": lambda: b7_import.measure(),
