@@ -7,7 +7,7 @@ product id (case-insensitive) replaces the first instead of making Criteo reject
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, KeysView, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -73,9 +73,10 @@ class Chunker:
     def __len__(self) -> int:
         return len(self._open)
 
-    def __contains__(self, key: object) -> bool:
-        """Whether the open batch holds an entry of this product key."""
-        return key in self._open
+    @property
+    def open_keys(self) -> KeysView[str]:
+        """The product keys of the open batch (a live view)."""
+        return self._open.keys()
 
     @property
     def oldest_position(self) -> int | None:

@@ -434,9 +434,11 @@ class _Pipeline:
             if keys:
                 synced = await self._j(self.journal.synced_hashes, self.options.merchant_id, keys)
         chunker = self.chunker
-        # Keys given to the chunker since the lookup: their synced hash is stale (an earlier line of this
-        # input is queued or already sent), so a later line must be sent even if it equals that hash.
-        routed: set[str] = set()
+        # Keys the lookup cannot know about: in the open batch when it was made (not journaled yet), or
+        # given to the chunker since. An earlier line of the product is queued or already sent (its batch
+        # may be sealed and sent while this chunk is routed), so a later line must be sent even if it
+        # equals the last synced hash.
+        routed: set[str] = set(chunker.open_keys) if synced else set()
         for entry in built:
             if isinstance(entry, Rejected):
                 settled.rejected.append(entry)
@@ -444,7 +446,7 @@ class _Pipeline:
                 continue
             progress.validated += 1
             key = entry.key
-            if synced and key not in routed and key not in chunker and not is_changed(entry, synced.get(key)):
+            if synced and key not in routed and not is_changed(entry, synced.get(key)):
                 settled.unchanged.append(entry)
                 progress.unchanged += 1
                 continue

@@ -67,12 +67,12 @@ def test_oldest_position() -> None:
     assert c.oldest_position == 5
 
 
-def test_contains_names_the_open_batch_only() -> None:
+def test_open_keys_name_the_open_batch_only() -> None:
     c = Chunker(2)
     c.add(e(1, "a"))
-    assert "a" in c and "b" not in c
+    assert set(c.open_keys) == {"a"}
     c.add(e(2, "b"))  # seals the batch: nothing is open any more
-    assert "a" not in c and "b" not in c
+    assert set(c.open_keys) == set()
 
 
 def test_halve_by_bytes() -> None:

@@ -155,6 +155,29 @@ def test_the_later_line_wins(tmp_path: Path, scenario: str, delta: bool) -> None
     assert summary["superseded"] == 1
 
 
+def test_the_later_line_wins_when_the_older_is_sealed_while_a_later_chunk_is_routed(tmp_path: Path) -> None:
+    # Found by the SIGKILL trials. Under delta sync, A (changed) waits in the open batch while unchanged
+    # inputs go by; its batch is sealed by changed inputs of the chunk that holds B, just before B. The
+    # chunk's lookup was made while A was in the open batch, not journaled: it says B is unchanged.
+    api = ApplyAtOnce()
+    state = tmp_path / "state.sqlite3"
+    kwargs: dict[str, Any] = {"delta": True, "batch_size": 50, "concurrency": 4}
+    unchanged, changed = 300, 49  # A is routed in the first chunk of 256 inputs, B in the second
+
+    def fillers(generation_of_last: int) -> list[dict[str, Any]]:
+        return [
+            product(i, f"filler {i} gen {1 if i <= unchanged else generation_of_last}")
+            for i in range(1, unchanged + changed + 1)
+        ]
+
+    push(api, [product(0, "A"), *fillers(1), product(0, "B", lower=True)], state, **kwargs)
+    assert api.catalog[KEY]["title"] == "B"
+    api.sent.clear()
+    summary = push(api, [product(0, "A"), *fillers(2), product(0, "B", lower=True)], state, **kwargs)
+    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent()}"
+    assert summary["unchanged"] == unchanged and summary["superseded"] == 1 and summary["pending"] == 0
+
+
 def test_the_later_line_wins_after_a_resume(tmp_path: Path) -> None:
     api = ApplyAtOnce(report_after=0.3)
     state = tmp_path / "state.sqlite3"
