@@ -19,6 +19,7 @@ the older line (A) and the newer line (B) so that a different step of the pipeli
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,12 +27,16 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.journal import Journal
 from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry
 from criteo_catalog_sdk.retry import RetryPolicy
+
+from ._support import SEED, SIZES
 
 KEY = "sku-00000"
 
@@ -197,3 +202,58 @@ def test_the_later_line_wins_after_a_resume(tmp_path: Path) -> None:
     assert api.versions_sent()[0] == "A"  # the pending batch went first
     assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent()}"
     assert summary["pending"] == 0 and summary["total"] == gap + 2
+
+
+def random_feed(rng: random.Random, n_lines: int, n_keys: int) -> list[dict[str, Any]]:
+    """Lines of ``n_keys`` products in few versions (so that lines often equal the last synced one),
+    repeated ones in either letter case: the later line of a product must win."""
+    lines = []
+    for _ in range(n_lines):
+        i = rng.randrange(n_keys)
+        lines.append(product(i, f"v{rng.randrange(3)}", lower=rng.random() < 0.5))
+    return lines
+
+
+def last_lines(feed: list[dict[str, Any]]) -> dict[str, str]:
+    return {line["id"].lower(): line["title"] for line in feed}
+
+
+@seed(SEED)
+@settings(
+    max_examples=max(8, SIZES.hypothesis_examples // 8),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    feed_seed=st.integers(0, 2**32 - 1),
+    n_lines=st.integers(1, 900),
+    n_keys=st.integers(1, 400),
+    batch_size=st.integers(1, 80),
+    concurrency=st.integers(1, 4),
+    report_after=st.sampled_from([0.0, 0.005, 0.03]),
+)
+def test_the_later_line_wins_on_random_feeds(
+    tmp_path_factory: pytest.TempPathFactory,
+    feed_seed: int,
+    n_lines: int,
+    n_keys: int,
+    batch_size: int,
+    concurrency: int,
+    report_after: float,
+) -> None:
+    # Two pushes with one state file, the second with delta sync: after each, every product of the feed
+    # holds its last line, whatever the batch boundaries, chunks of inputs, reports in flight and
+    # "unchanged" judgements did.
+    rng = random.Random(feed_seed)
+    state = tmp_path_factory.mktemp("random-feeds") / "state.sqlite3"
+    api = ApplyAtOnce(report_after)
+    expected: dict[str, str] = {}
+    for delta in (False, True):
+        feed = random_feed(rng, n_lines, n_keys)
+        summary = push(api, feed, state, delta=delta, batch_size=batch_size, concurrency=concurrency)
+        expected.update(last_lines(feed))
+        got = {key: p["title"] for key, p in api.catalog.items()}
+        assert got == expected, f"delta={delta}: {sorted(set(got.items()) ^ set(expected.items()))[:6]}"
+        assert summary["pending"] == 0 and summary["total"] == n_lines
+        assert summary["superseded"] == n_lines - len(last_lines(feed))
