@@ -28,7 +28,13 @@ Schema (version 1)::
           status queued|accepted|upserted|deleted|rejected|superseded|unchanged, stage client|api,
           errors JSON, warnings JSON, entry BLOB (last: scans skip it); UNIQUE (run_id, position);
           indexes (run_id, key) and (batch_id))
-    synced(merchant_id, key, product_id, digest, synced_at; PK (merchant_id, key))
+    synced(merchant_id, key, product_id, digest (empty: version at Criteo unknown), synced_at;
+           PK (merchant_id, key))
+
+``synced`` holds what Criteo is known to hold: a row is written by a report that confirms an upsert,
+removed by one that confirms a delete, and marked unknown (:data:`UNKNOWN_DIGEST`) as soon as a batch
+holding the product is about to be sent, so that a version whose outcome is never seen (report expired
+or lost, ``wait=False``, a crash) is sent again by the next delta push.
 """
 
 from __future__ import annotations
@@ -52,6 +58,10 @@ from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected, batch_body, bo
 
 SCHEMA_VERSION: Final = 1
 _IN_CHUNK: Final = 500  # keys per "IN (...)" query, well under SQLite's variable limit
+#: The digest of a synced product whose version at Criteo is unknown: a batch holding it was sent and no
+#: report has confirmed the outcome yet (or ever will: expired, lost, ``wait=False``). Never equal to a
+#: content hash, so delta sync sends the product again; the row stays for ``delete_missing``.
+UNKNOWN_DIGEST: Final = b""
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -438,7 +448,7 @@ class Journal:
             return
         keys = list(newest)
         stale: list[tuple[str, int, int]] = []  # (issues json, run, position)
-        forget: list[tuple[int, str]] = []
+        forget: list[tuple[bytes, int, str]] = []
         for part in _chunks(keys):
             marks = ",".join("?" * len(part))
             for pos, key, pid, status in db.execute(
@@ -457,12 +467,23 @@ class Journal:
                 )
                 stale.append((_issues_json([issue]) or "", run_id, pos))
                 if status in ("accepted", "upserted", "deleted"):  # already sent: Criteo may hold this version
-                    forget.append((merchant_id, key))
+                    forget.append((UNKNOWN_DIGEST, merchant_id, key))
         db.executemany(
             "UPDATE items SET status = 'superseded', stage = 'client', errors = ? WHERE run_id = ? AND position = ?",
             stale,
         )
-        db.executemany("DELETE FROM synced WHERE merchant_id = ? AND key = ?", forget)
+        db.executemany("UPDATE synced SET digest = ? WHERE merchant_id = ? AND key = ?", forget)
+
+    def _mark_unknown(self, db: sqlite3.Connection, merchant_id: int, keys: Sequence[str]) -> None:
+        """The synced products of ``keys`` may now hold another version at Criteo (a batch of them is on
+        its way): their rows stay (``delete_missing`` still knows them) with :data:`UNKNOWN_DIGEST`, so
+        that delta sync sends them again until a report confirms what Criteo holds."""
+        for part in _chunks(list(dict.fromkeys(keys))):
+            marks = ",".join("?" * len(part))
+            db.execute(
+                f"UPDATE synced SET digest = ? WHERE merchant_id = ? AND key IN ({marks})",  # noqa: S608
+                (UNKNOWN_DIGEST, merchant_id, *part),
+            )
 
     # -- sending -------------------------------------------------------------------------------------
 
@@ -503,13 +524,15 @@ class Journal:
         """:meth:`prepare_send` plus the number of entries in the body (what the pacer spends)."""
         entries = self.batch_entries(batch_id)
         with self._tx() as db:
-            state = db.execute("SELECT state FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
-            if state is None or state[0] != "pending":
-                raise JournalError(f"batch {batch_id} is not pending ({state[0] if state else 'unknown'})")
+            row = db.execute("SELECT state, run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+            if row is None or row[0] != "pending":
+                raise JournalError(f"batch {batch_id} is not pending ({row[0] if row else 'unknown'})")
             if not entries:
                 db.execute("UPDATE batches SET state = 'done', done_at = ? WHERE batch_id = ?", (time.time(), batch_id))
                 return None
             db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
+            # From now on Criteo may hold these versions, whatever becomes of the report.
+            self._mark_unknown(db, self._merchant(db, row[1]), [e.key for e in entries])
         return batch_body(e.data for e in entries), len(entries)
 
     def mark_accepted(self, batch_id: int, token: str) -> None:
@@ -698,16 +721,18 @@ class Journal:
         """The last confirmed content hash of each known key (unknown keys are absent).
 
         A key of which the merchant's running push has a version queued or in flight (an earlier line of
-        the same input, its report not in yet) has no usable hash: Criteo may hold that version by now,
-        so a later line must be sent even if it equals the last confirmed one.
+        the same input, its report not in yet), or one sent without a confirming report (marked
+        :data:`UNKNOWN_DIGEST`), has no usable hash: Criteo may hold that version by now, so a later line
+        must be sent even if it equals the last confirmed one.
         """
         out: dict[str, bytes] = {}
         with self._lock:
             for part in _chunks(list(dict.fromkeys(keys))):
                 marks = ",".join("?" * len(part))
                 for k, d in self._db.execute(
-                    f"SELECT key, digest FROM synced WHERE merchant_id = ? AND key IN ({marks})",  # noqa: S608
-                    (merchant_id, *part),
+                    f"SELECT key, digest FROM synced WHERE merchant_id = ? AND key IN ({marks})"  # noqa: S608
+                    " AND digest != ?",  # a version whose outcome is unknown has no usable hash
+                    (merchant_id, *part, UNKNOWN_DIGEST),
                 ):
                     out[k] = bytes(d)
             running = self._db.execute(
@@ -842,4 +867,4 @@ class Journal:
         )
 
 
-__all__ = ["SCHEMA_VERSION", "BatchInfo", "Journal", "JournalError", "RunInfo"]
+__all__ = ["SCHEMA_VERSION", "UNKNOWN_DIGEST", "BatchInfo", "Journal", "JournalError", "RunInfo"]

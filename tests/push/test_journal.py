@@ -301,6 +301,33 @@ def test_state_errors(path: Path) -> None:
             j.run_info(999)
 
 
+def test_a_sent_version_has_no_usable_hash_until_a_report_confirms_it(path: Path) -> None:
+    with Journal(path) as j:
+        run = j.start_run(M).run_id
+        first = j.record(run, batch=[ins(1, "A"), ins(2, "B")])
+        assert first is not None
+        j.prepare_send(first)
+        j.mark_accepted(first, "t1")
+        j.apply_report(first, ok_report(2))
+        j.finish_run(run)
+        confirmed = j.synced_hashes(M, ["a", "b"])
+        assert set(confirmed) == {"a", "b"}
+
+        run2 = j.start_run(M).run_id
+        second = j.record(run2, batch=[ins(1, "A", title="changed")])
+        assert second is not None
+        j.prepare_send(second)  # from here Criteo may hold the new version, whatever becomes of the report
+        j.mark_failed(second, Issue("ReportExpired", "the report expired"))
+        j.finish_run(run2)
+        assert j.synced_hashes(M, ["a", "b"]) == {"b": confirmed["b"]}
+        assert j.synced_count(M) == 2  # still known, so that delete_missing can remove it
+
+        run3 = j.start_run(M).run_id
+        j.record(run3, unchanged=[ins(2, "B")])
+        j.mark_input_complete(run3)
+        assert list(j.missing_products(run3)) == [("a", "A")]
+
+
 def test_delta_state_and_missing_products(path: Path) -> None:
     with Journal(path) as j:
         run = j.start_run(M).run_id

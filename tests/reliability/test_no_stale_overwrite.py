@@ -30,6 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from criteo_catalog_sdk.errors import OperationNotFoundError, ReportExpiredError
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.journal import Journal
@@ -183,6 +184,53 @@ def test_the_later_line_wins_when_the_older_is_sealed_while_a_later_chunk_is_rou
     assert summary["unchanged"] == unchanged and summary["superseded"] == 1 and summary["pending"] == 0
 
 
+class FailingReports(ApplyAtOnce):
+    """Applies every batch, but the reports of batches holding version "A" expire or are lost (404)."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(0.0)
+        self.mode = mode
+        self.armed = False
+        self.doomed: set[str] = set()
+
+    async def submit(self, body: bytes) -> str:
+        token = await super().submit(body)
+        if self.armed and any(e["product"]["title"] == "A" for e in orjson.loads(body)["entries"]):
+            self.doomed.add(token)
+        return token
+
+    async def report(self, token: str) -> Mapping[str, Any]:
+        if token in self.doomed:
+            error = ReportExpiredError if self.mode == "expired" else OperationNotFoundError
+            raise error(400 if self.mode == "expired" else 404, body="", method="GET", path="/report")
+        return await super().report(token)
+
+
+@pytest.mark.parametrize("mode", ["expired", "lost", "no-wait"])
+def test_a_version_whose_outcome_was_never_seen_is_sent_again(tmp_path: Path, mode: str) -> None:
+    # Criteo applied A, but the push never saw a report saying so (it expired, was lost twice, or the
+    # push did not wait): the next delta push must not judge B "unchanged" against the hash of B that
+    # was confirmed before A went out. Found in review.
+    api = FailingReports(mode)
+    state = tmp_path / "state.sqlite3"
+    push(api, [product(0, "B")], state, delta=False, batch_size=50, concurrency=1)
+    api.armed = mode != "no-wait"
+
+    async def push_a() -> None:
+        result = await pipeline.push(
+            api, [product(0, "A")], merchant_id=1, state=state, delta=True, wait=mode != "no-wait"
+        )
+        result.close()
+
+    asyncio.run(push_a())
+    assert api.catalog[KEY]["title"] == "A"
+    api.armed = False
+    api.sent.clear()
+    summary = push(api, [product(0, "B")], state, delta=True, batch_size=50, concurrency=1)
+    assert api.versions_sent() == ["B"] and api.catalog[KEY]["title"] == "B"
+    assert summary["upserted"] == 1 and summary["unchanged"] == 0
+
+
 def test_the_later_line_wins_after_a_resume(tmp_path: Path) -> None:
     api = ApplyAtOnce(report_after=0.3)
     state = tmp_path / "state.sqlite3"
@@ -218,9 +266,30 @@ def last_lines(feed: list[dict[str, Any]]) -> dict[str, str]:
     return {line["id"].lower(): line["title"] for line in feed}
 
 
+class ExpiringReports(ApplyAtOnce):
+    """Applies every batch at once; the report of a batch expires with probability ``p`` (seeded)."""
+
+    def __init__(self, report_after: float, p: float, rng: random.Random) -> None:
+        super().__init__(report_after)
+        self.p = p
+        self.rng = rng
+        self.expired: set[str] = set()
+
+    async def submit(self, body: bytes) -> str:
+        token = await super().submit(body)
+        if self.rng.random() < self.p:
+            self.expired.add(token)
+        return token
+
+    async def report(self, token: str) -> Mapping[str, Any]:
+        if token in self.expired:
+            raise ReportExpiredError(400, body="", method="GET", path="/report")
+        return await super().report(token)
+
+
 @seed(SEED)
 @settings(
-    max_examples=max(8, SIZES.hypothesis_examples // 8),
+    max_examples=max(8, SIZES.hypothesis_examples // 16),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -228,10 +297,11 @@ def last_lines(feed: list[dict[str, Any]]) -> dict[str, str]:
 @given(
     feed_seed=st.integers(0, 2**32 - 1),
     n_lines=st.integers(1, 900),
-    n_keys=st.integers(1, 400),
+    n_keys=st.integers(1, 200),
     batch_size=st.integers(1, 80),
     concurrency=st.integers(1, 4),
     report_after=st.sampled_from([0.0, 0.005, 0.03]),
+    expire=st.sampled_from([0.0, 0.5]),
 )
 def test_the_later_line_wins_on_random_feeds(
     tmp_path_factory: pytest.TempPathFactory,
@@ -241,19 +311,23 @@ def test_the_later_line_wins_on_random_feeds(
     batch_size: int,
     concurrency: int,
     report_after: float,
+    expire: float,
 ) -> None:
-    # Two pushes with one state file, the second with delta sync: after each, every product of the feed
-    # holds its last line, whatever the batch boundaries, chunks of inputs, reports in flight and
+    # Three pushes with one state file, the second and third with delta sync, some reports possibly
+    # expiring (Criteo applied the batch, the push never learns it): after each, every product of the
+    # feed holds its last line, whatever the batch boundaries, chunks of inputs, reports in flight and
     # "unchanged" judgements did.
     rng = random.Random(feed_seed)
     state = tmp_path_factory.mktemp("random-feeds") / "state.sqlite3"
-    api = ApplyAtOnce(report_after)
+    api = ExpiringReports(report_after, expire, random.Random(feed_seed + 1))
     expected: dict[str, str] = {}
-    for delta in (False, True):
+    for delta in (False, True, True):
         feed = random_feed(rng, n_lines, n_keys)
         summary = push(api, feed, state, delta=delta, batch_size=batch_size, concurrency=concurrency)
         expected.update(last_lines(feed))
         got = {key: p["title"] for key, p in api.catalog.items()}
         assert got == expected, f"delta={delta}: {sorted(set(got.items()) ^ set(expected.items()))[:6]}"
         assert summary["pending"] == 0 and summary["total"] == n_lines
-        assert summary["superseded"] == n_lines - len(last_lines(feed))
+        duplicates = n_lines - len(last_lines(feed))
+        # An older line whose batch failed (report expired) before the later one came is rejected instead.
+        assert summary["superseded"] == duplicates if not expire else summary["superseded"] <= duplicates
