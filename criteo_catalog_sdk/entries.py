@@ -24,6 +24,7 @@ The caller's objects are never mutated. Refusals raise :class:`InvalidBatchError
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -41,11 +42,14 @@ __all__ = [
     "entry_product_id",
     "find_duplicate_ids",
     "insert_entry",
+    "int64_from_digits",
     "normalize_entries",
     "normalize_entry",
 ]
 
 INT32_MAX = 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_DIGITS = re.compile(r"-?[0-9]+")
 REQUIRED_PRODUCT_FIELDS = ("id", "title", "link", "imageLink")
 _DEFAULT_CHANNEL = "online"
 _SCALAR_TYPES = frozenset({str, int, float, bool})
@@ -70,6 +74,14 @@ def check_merchant_id(value: object, *, index: int | None = None, product_id: st
             product_id=product_id,
         )
     return merchant_id
+
+
+def int64_from_digits(text: str) -> int | None:
+    """The int64 a string of ASCII digits (an optional leading minus) spells, else ``None``."""
+    if _DIGITS.fullmatch(text) is None:
+        return None
+    value = int(text)
+    return value if INT64_MIN <= value <= INT64_MAX else None
 
 
 def _where(index: int | None, product_id: str | None) -> str:
@@ -151,8 +163,8 @@ def normalize_entry(entry: EntryInput, index: int = 0) -> dict[str, Any]:
         if "channel" not in product:
             product["channel"] = _DEFAULT_CHANNEL
         multipack = product.get("multipack")
-        if isinstance(multipack, str) and multipack.isascii() and multipack.lstrip("-").isdigit():
-            product["multipack"] = int(multipack)
+        if isinstance(multipack, str) and (number := int64_from_digits(multipack)) is not None:
+            product["multipack"] = number
     elif method == "delete":
         product_id = _id_text(wire.get("productId"))
         if product_id is None and isinstance(product, dict):

@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
+from criteo_catalog_sdk.entries import int64_from_digits
 from criteo_catalog_sdk.push.result import Issue
 from criteo_catalog_sdk.push.schema import (
     ANY,
@@ -131,9 +132,10 @@ def _check_value(path: str, value: Any, spec: FieldSpec, unknown: UnknownFields)
         if _is_int(value):
             ok = INT64_MIN <= value <= INT64_MAX
         elif isinstance(value, str):
-            ok = value.isascii() and value.lstrip("-").isdigit() and INT64_MIN <= int(value) <= INT64_MAX
-            if ok:  # sent as the integer, the published type (overlay D10)
-                return None, int(value)
+            number = int64_from_digits(value)
+            if number is not None:  # sent as the integer, the published type (overlay D10)
+                return None, number
+            ok = False
         else:
             return [_wrong_type(path, value, spec)], _SAME
         return (None if ok else [Issue("InvalidValue", f"{path}: {value!r} is not an int64", path)]), _SAME

@@ -178,7 +178,19 @@ def test_a_delete_is_sent_without_the_product_it_carries() -> None:
     assert wire == {"merchantId": 1, "method": "delete", "productId": "p"}
 
 
-@pytest.mark.parametrize(("given", "sent"), [("5", 5), ("-2", -2), (7, 7), ("five", "five"), ("5.0", "5.0")])
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ("5", 5),
+        ("-2", -2),
+        (7, 7),
+        ("five", "five"),
+        ("5.0", "5.0"),
+        ("--5", "--5"),  # not an integer: left for Criteo to judge, never a crash
+        ("99999999999999999999", "99999999999999999999"),  # beyond int64: the string stays
+        ("٣", "٣"),  # a non-ASCII digit
+    ],
+)
 def test_multipack_digit_strings_become_integers(given: object, sent: object) -> None:
     # Only digit strings are converted; anything else is left for Criteo (or push validation) to judge.
     assert normalize_entry(insert_entry(1, product(multipack=given)))["product"]["multipack"] == sent

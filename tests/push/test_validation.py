@@ -178,6 +178,11 @@ def test_multipack_is_sent_as_the_integer(given: object, sent: int) -> None:
     assert out["multipack"] == sent and type(out["multipack"]) is int
 
 
+@pytest.mark.parametrize("given", ["--5", "99999999999999999999", "5.0", "٣", ""])
+def test_multipack_strings_that_are_no_int64_are_rejected_per_product(given: str) -> None:
+    assert types(product(multipack=given)) == {("InvalidValue", "multipack")}
+
+
 def test_unknown_fields_policy() -> None:
     p = product(image_link="https://x/y.jpg")
     assert types(p) == {("UnknownField", "image_link")}
