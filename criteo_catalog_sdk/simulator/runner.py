@@ -206,7 +206,9 @@ class ServerProcess:
         reader.join(timeout)
         if not found or not found[0].startswith("http"):
             self.stop()
-            raise RuntimeError(f"{self.command} did not report its URL: {self.stderr()[-2000:]}")
+            message = f"{self.command} did not report its URL: {self.stderr()[-2000:]}"
+            self.close()  # __exit__ will not run: release the stderr file here
+            raise RuntimeError(message)
         self.base_url = found[0]
         return self.base_url
 

@@ -295,11 +295,15 @@ def _has_equal_items(values: list[Any]) -> bool:
 
 def _canonical_json(value: Any) -> bytes:
     """Sorted-keys compact JSON of a parsed value: orjson (fast), else json for what orjson cannot encode
-    (integers beyond 64 bits, lone surrogates). Equal values always take the same path."""
+    (integers beyond 64 bits, lone surrogates) or writes as ``null`` (NaN and infinities, which json
+    spells apart). Equal values always take the same path."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        if b"null" not in out:
+            return out
     except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        pass
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def _json_equal(a: Any, b: Any) -> bool:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from criteo_catalog_sdk.cli import main
 from criteo_catalog_sdk.simulator.config import Settings, SimulatorConfig
 from criteo_catalog_sdk.simulator.handle import SimulatorControl
-from criteo_catalog_sdk.simulator.runner import SimulatorProcess, SimulatorServer, base_url
+from criteo_catalog_sdk.simulator.runner import ServerProcess, SimulatorProcess, SimulatorServer, base_url
 
 from .conftest import documented_batch, insert
 
@@ -143,3 +143,12 @@ def test_the_plugin_imports_nothing_heavy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_process_that_never_reports_its_url_is_stopped_and_cleaned_up() -> None:
+    script = "import sys; sys.stderr.write('boom'); sys.stderr.flush(); print('not a url', flush=True)"
+    server = ServerProcess([sys.executable, "-c", script])
+    with pytest.raises(RuntimeError, match="did not report its URL: boom"):
+        server.start(timeout=10)
+    assert server.process is not None and server.process.poll() is not None
+    assert server._stderr is not None and server._stderr.closed

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from criteo_catalog_sdk.simulator.schema import Findings, compile_schema
+from criteo_catalog_sdk.simulator.schema import Findings, _has_equal_items, compile_schema
 from criteo_catalog_sdk.simulator.spec import load_spec, request_body_schema
 from criteo_catalog_sdk.simulator.validation import BatchValidator, InvalidJson, parse_json
 
@@ -201,3 +201,18 @@ def test_what_orjson_refuses_is_judged_by_the_exact_parser() -> None:
     assert parse_json(b'"\\ud800"') == "\ud800"
     # Integers beyond 64 bits: orjson reads a float, the exact parse keeps the integer.
     assert parse_json(b"123456789012345678901234567890", exact=True) == 123456789012345678901234567890
+
+
+@pytest.mark.parametrize(
+    ("values", "equal"),
+    [
+        ([float("inf"), None], False),
+        ([float("inf"), float("-inf")], False),
+        ([{"a": None}, {"a": None}], True),
+        ([{"a": 1, "b": [2]}, {"b": [2], "a": 1}], True),
+        ([1, True], False),
+        ([2**70, 2**70], True),
+    ],
+)
+def test_unique_items_tells_values_apart_as_json_does(values: list[Any], equal: bool) -> None:
+    assert _has_equal_items(values) is equal
