@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from criteo_catalog_sdk.errors import OperationNotFoundError, ReportExpiredError
+from criteo_catalog_sdk.errors import CriteoError, OperationNotFoundError, ReportExpiredError
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.journal import Journal
@@ -42,18 +42,25 @@ from ._support import SEED, SIZES
 KEY = "sku-00000"
 
 
+# Decides, for an accepted batch's entries, the error its report will raise instead of answering (None: none).
+ReportFate = Callable[[list[dict[str, Any]]], CriteoError | None]
+
+
 class ApplyAtOnce:
     """A PushApi whose catalog applies every accepted batch immediately; a report is final
-    ``report_after`` seconds after its batch was accepted (IN_PROGRESS before)."""
+    ``report_after`` seconds after its batch was accepted (IN_PROGRESS before), unless ``fate`` dooms it
+    to raise (Criteo applied the batch, the push never learns it)."""
 
     retry_policy = RetryPolicy(attempts=3, initial_wait=0.0, max_wait=0.0, jitter=0.0)
     poll_policy = PollPolicy(initial_delay=0.0, multiplier=1.0, max_delay=0.05)
 
-    def __init__(self, report_after: float = 0.0) -> None:
+    def __init__(self, report_after: float = 0.0, fate: ReportFate | None = None) -> None:
         self.catalog: dict[str, dict[str, Any]] = {}
         self.sent: list[tuple[str, str]] = []  # (key, title), in the order they were sent
         self.reports: dict[str, tuple[int, float]] = {}
         self.report_after = report_after
+        self.fate = fate
+        self.doomed: dict[str, CriteoError] = {}
 
     async def submit(self, body: bytes) -> str:
         entries = orjson.loads(body)["entries"]
@@ -63,10 +70,15 @@ class ApplyAtOnce:
             self.sent.append((product["id"].lower(), product["title"]))
         token = f"op-{len(self.reports)}"
         self.reports[token] = (len(entries), time.monotonic() + self.report_after)
+        error = self.fate(entries) if self.fate is not None else None
+        if error is not None:
+            self.doomed[token] = error
         await asyncio.sleep(0)
         return token
 
     async def report(self, token: str) -> Mapping[str, Any]:
+        if token in self.doomed:
+            raise self.doomed[token]
         count, final_at = self.reports[token]
         n = str(count)
         return {
@@ -184,26 +196,12 @@ def test_the_later_line_wins_when_the_older_is_sealed_while_a_later_chunk_is_rou
     assert summary["unchanged"] == unchanged and summary["superseded"] == 1 and summary["pending"] == 0
 
 
-class FailingReports(ApplyAtOnce):
-    """Applies every batch, but the reports of batches holding version "A" expire or are lost (404)."""
+def expired() -> CriteoError:
+    return ReportExpiredError(400, body="", method="GET", path="/report")
 
-    def __init__(self, mode: str) -> None:
-        super().__init__(0.0)
-        self.mode = mode
-        self.armed = False
-        self.doomed: set[str] = set()
 
-    async def submit(self, body: bytes) -> str:
-        token = await super().submit(body)
-        if self.armed and any(e["product"]["title"] == "A" for e in orjson.loads(body)["entries"]):
-            self.doomed.add(token)
-        return token
-
-    async def report(self, token: str) -> Mapping[str, Any]:
-        if token in self.doomed:
-            error = ReportExpiredError if self.mode == "expired" else OperationNotFoundError
-            raise error(400 if self.mode == "expired" else 404, body="", method="GET", path="/report")
-        return await super().report(token)
+def lost() -> CriteoError:
+    return OperationNotFoundError(404, body="", method="GET", path="/report")
 
 
 @pytest.mark.parametrize("mode", ["expired", "lost", "no-wait"])
@@ -211,10 +209,11 @@ def test_a_version_whose_outcome_was_never_seen_is_sent_again(tmp_path: Path, mo
     # Criteo applied A, but the push never saw a report saying so (it expired, was lost twice, or the
     # push did not wait): the next delta push must not judge B "unchanged" against the hash of B that
     # was confirmed before A went out. Found in review.
-    api = FailingReports(mode)
+    api = ApplyAtOnce()
     state = tmp_path / "state.sqlite3"
     push(api, [product(0, "B")], state, delta=False, batch_size=50, concurrency=1)
-    api.armed = mode != "no-wait"
+    if mode != "no-wait":
+        api.fate = lambda entries: expired() if mode == "expired" else lost()
 
     async def push_a() -> None:
         result = await pipeline.push(
@@ -224,7 +223,7 @@ def test_a_version_whose_outcome_was_never_seen_is_sent_again(tmp_path: Path, mo
 
     asyncio.run(push_a())
     assert api.catalog[KEY]["title"] == "A"
-    api.armed = False
+    api.fate = None
     api.sent.clear()
     summary = push(api, [product(0, "B")], state, delta=True, batch_size=50, concurrency=1)
     assert api.versions_sent() == ["B"] and api.catalog[KEY]["title"] == "B"
@@ -266,27 +265,6 @@ def last_lines(feed: list[dict[str, Any]]) -> dict[str, str]:
     return {line["id"].lower(): line["title"] for line in feed}
 
 
-class ExpiringReports(ApplyAtOnce):
-    """Applies every batch at once; the report of a batch expires with probability ``p`` (seeded)."""
-
-    def __init__(self, report_after: float, p: float, rng: random.Random) -> None:
-        super().__init__(report_after)
-        self.p = p
-        self.rng = rng
-        self.expired: set[str] = set()
-
-    async def submit(self, body: bytes) -> str:
-        token = await super().submit(body)
-        if self.rng.random() < self.p:
-            self.expired.add(token)
-        return token
-
-    async def report(self, token: str) -> Mapping[str, Any]:
-        if token in self.expired:
-            raise ReportExpiredError(400, body="", method="GET", path="/report")
-        return await super().report(token)
-
-
 @seed(SEED)
 @settings(
     max_examples=max(8, SIZES.hypothesis_examples // 16),
@@ -319,7 +297,8 @@ def test_the_later_line_wins_on_random_feeds(
     # "unchanged" judgements did.
     rng = random.Random(feed_seed)
     state = tmp_path_factory.mktemp("random-feeds") / "state.sqlite3"
-    api = ExpiringReports(report_after, expire, random.Random(feed_seed + 1))
+    fates = random.Random(feed_seed + 1)
+    api = ApplyAtOnce(report_after, fate=lambda entries: expired() if fates.random() < expire else None)
     expected: dict[str, str] = {}
     for delta in (False, True, True):
         feed = random_feed(rng, n_lines, n_keys)
