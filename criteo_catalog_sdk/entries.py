@@ -33,6 +33,8 @@ from criteo_catalog_sdk.models import Product, ProductsCustomBatchRequestEntry
 
 __all__ = [
     "INT32_MAX",
+    "INT64_MAX",
+    "INT64_MIN",
     "REQUIRED_PRODUCT_FIELDS",
     "EntryInput",
     "ProductInput",

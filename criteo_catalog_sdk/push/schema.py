@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
 from criteo_catalog_sdk._spec import effective_spec
+from criteo_catalog_sdk.entries import INT32_MAX as INT32_MAX  # one definition, re-exported for the push
+from criteo_catalog_sdk.entries import INT64_MAX as INT64_MAX
+from criteo_catalog_sdk.entries import INT64_MIN as INT64_MIN
 
 # Kinds of values. Small ints: compared with ``is``/``==`` in the hot loop.
 STR: Final = 0
@@ -45,9 +48,6 @@ KIND_NAMES: Final[dict[int, str]] = {
 }
 
 INT32_MIN: Final = -(2**31)
-INT32_MAX: Final = 2**31 - 1
-INT64_MIN: Final = -(2**63)
-INT64_MAX: Final = 2**63 - 1
 
 #: Product id length limit. Criteo documents no number for the Catalog API (only ``OverlargeID``
 #: exists; Retail Media says 50). 240 keeps every id that fits common commerce platforms while
