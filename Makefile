@@ -7,6 +7,7 @@ GEN_VENV := .tools/generator
 INSTALLED := $(VENV)/.installed
 GEN_INSTALLED := $(GEN_VENV)/.installed
 SOURCE ?= https://api.criteo.com/preview/marketingsolutions/open-api-specifications.json
+GENERATION ?= preview
 PYTEST_ARGS ?=
 
 .PHONY: install spec generate check-generated update-spec lint test contract-test contract-test-live demo bench reliability clean
@@ -27,18 +28,23 @@ $(GEN_INSTALLED): tools/generator-requirements.txt
 	$(GEN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/generator-requirements.txt
 	@touch $@
 
+# One folder per Criteo API generation: openapi/<generation>/{published,overlay,catalog}.yaml.
 spec: $(INSTALLED)
-	$(PY) -m spec_tools apply --spec openapi/published.yaml --overlay openapi/overlay.yaml --out openapi/catalog.yaml
+	@for dir in openapi/*/; do \
+	  [ -f "$$dir/published.yaml" ] || continue; \
+	  echo "$(PY) -m spec_tools apply ($$dir)"; \
+	  $(PY) -m spec_tools apply --spec "$$dir/published.yaml" --overlay "$$dir/overlay.yaml" --out "$$dir/catalog.yaml" || exit 1; \
+	done
 
 generate: spec $(GEN_INSTALLED)
-	tools/generate.sh openapi/catalog.yaml criteo_catalog_sdk/_generated
+	tools/generate.sh openapi criteo_catalog_sdk/_generated
 
 check-generated: $(INSTALLED) $(GEN_INSTALLED)
 	tools/check-generated.sh
 
 # make update-spec SOURCE=<url or path of Criteo's whole MarketingSolutions document>
 update-spec: $(INSTALLED) $(GEN_INSTALLED)
-	$(PY) -m spec_tools slice '$(SOURCE)' --out openapi/published.yaml
+	$(PY) -m spec_tools slice '$(SOURCE)' --prefix /$(GENERATION)/catalog --out openapi/$(GENERATION)/published.yaml
 	$(MAKE) --no-print-directory generate
 
 lint: $(INSTALLED)

@@ -28,8 +28,8 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from spec_tools.yamlio import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
-EFFECTIVE_SPEC = ROOT / "openapi" / "catalog.yaml"
-PUBLISHED_SPEC = ROOT / "openapi" / "published.yaml"
+EFFECTIVE_SPEC = ROOT / "openapi" / "preview" / "catalog.yaml"
+PUBLISHED_SPEC = ROOT / "openapi" / "preview" / "published.yaml"
 
 TOKEN_PATH = "/oauth2/token"
 BATCH_PATH = "/preview/catalog/products/batch"

@@ -41,6 +41,7 @@ __all__ = [
     "ServerError",
     "TimeoutError",
     "TransportError",
+    "UnsupportedOperationError",
 ]
 
 # Keep a body excerpt in messages short: error pages from proxies can be large HTML documents.
@@ -88,6 +89,10 @@ class InsecureTransportError(ConfigurationError):
 
 class InvalidRequestError(CriteoError, ValueError):
     """A request was refused before sending: it would certainly be rejected, or is unsafe to send."""
+
+
+class UnsupportedOperationError(InvalidRequestError):
+    """The chosen API generation has no such operation (e.g. merchant statistics); nothing was sent."""
 
 
 class InvalidBatchError(InvalidRequestError):

@@ -3,9 +3,12 @@
 Import them from here (or from ``criteo_catalog_sdk``), never from ``criteo_catalog_sdk._generated``:
 this module is the one deliberate coupling point to generated names, so a regeneration that
 renames a model breaks here, loudly, and nowhere else.
+
+They are the models of the default API generation (``api_versions.DEFAULT_API_VERSION``; a test
+checks the two agree); another generation's are ``get_api_version(name).models``.
 """
 
-from criteo_catalog_sdk._generated.models import (
+from criteo_catalog_sdk._generated.preview.models import (
     BatchAcceptedResponse,
     CatalogErrorResponse,
     CatalogProblem,
@@ -30,7 +33,7 @@ from criteo_catalog_sdk._generated.models import (
     StatisticsOkResponse,
     StatisticsRecord,
 )
-from criteo_catalog_sdk._generated.types import UNSET, Unset
+from criteo_catalog_sdk._generated.preview.types import UNSET, Unset
 
 __all__ = [
     "UNSET",

@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
-# Generate the SDK's low-level package from an effective spec into OUT_DIR (replacing it).
-# usage: tools/generate.sh SPEC OUT_DIR     (run from the repository root; see `make generate`)
+# Generate the SDK's low-level packages, one per Criteo API generation, into OUT_DIR (replacing it).
+# usage: tools/generate.sh OPENAPI_DIR OUT_DIR   (run from the repository root; see `make generate`)
+# Every OPENAPI_DIR/<generation>/catalog.yaml (the effective spec) becomes OUT_DIR/<module>/, where
+# <module> is the generation's Python name (`python -m spec_tools module-name`: 2027-01 -> v2027_01).
 # The generator and its formatter come from the pinned environment .tools/generator, so the output
 # is byte-for-byte the same on every machine.
 set -euo pipefail
-spec=$1
+specs=$1
 out=$2
 gen_bin="${GENERATOR_BIN:-.tools/generator/bin}"
+python="${PYTHON_BIN:-.venv/bin/python}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-PATH="$PWD/$gen_bin:$PATH" openapi-python-client generate \
-  --path "$spec" \
-  --config generator-config.yaml \
-  --meta none \
-  --fail-on-warning \
-  --output-path "$work/_generated" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+mkdir "$work/_generated"
+generations=()
+for dir in "$specs"/*/; do
+  generation=$(basename "$dir")
+  [ -f "$dir/catalog.yaml" ] || continue
+  module=$("$python" -m spec_tools module-name "$generation")
+  target="$work/_generated/$module"
+  PATH="$PWD/$gen_bin:$PATH" openapi-python-client generate \
+    --path "$dir/catalog.yaml" \
+    --config generator-config.yaml \
+    --meta none \
+    --fail-on-warning \
+    --output-path "$target" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+  # The specs travel with the code generated from them, as JSON so that the SDK, the simulator and
+  # the contract tests read them at run time without a YAML parser: the effective spec (what the
+  # simulator validates against, what the SDK accepts) and the published one (what the SDK sends).
+  "$python" -m spec_tools to-json "$dir/catalog.yaml" "$target/catalog.json"
+  "$python" -m spec_tools to-json "$dir/published.yaml" "$target/published.json"
+  generations+=("$generation")
+done
+[ ${#generations[@]} -gt 0 ] || { echo "no $specs/<generation>/catalog.yaml found" >&2; exit 1; }
 cp tools/generated-README.md "$work/_generated/README.md"
-# The effective spec travels with the code generated from it: the simulator and the contract
-# tests load it as package data.
-cp "$spec" "$work/_generated/catalog.yaml"
-# ...and as JSON, so that the SDK reads it at run time without a YAML parser.
-"${PYTHON_BIN:-.venv/bin/python}" -c 'import json, sys, yaml
-json.dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)
-open(sys.argv[2], "a", encoding="utf-8").write("\n")' "$spec" "$work/_generated/catalog.json"
+"$python" -m spec_tools index "${generations[@]}" >"$work/_generated/__init__.py"
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 mv "$work/_generated" "$out"

@@ -1,8 +1,6 @@
-"""A client library for accessing Criteo API"""
+"""Generated code, one package per Criteo API generation (written by `make generate`; do not edit)."""
 
-from .client import AuthenticatedClient, Client
-
-__all__ = (
-    "AuthenticatedClient",
-    "Client",
-)
+GENERATIONS: dict[str, str] = {
+    "experimental": "experimental",
+    "preview": "preview"
+}

@@ -3,7 +3,7 @@
 Validation runs once per product on catalogs of millions, so it must not walk a JSON Schema: it looks
 each key up in :data:`PRODUCT_FIELDS` and compares ``type(value)`` against a small integer kind.
 The tables are derived once, at import, from the effective spec shipped with the generated code
-(``criteo_catalog_sdk/_generated/catalog.json``): when Criteo's spec changes, ``make update-spec``
+(``criteo_catalog_sdk/_generated/<generation>/catalog.json``): when Criteo's spec changes, ``make update-spec``
 regenerates it and validation follows. Only the length limits, which Criteo states in prose, are
 written here.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
-from criteo_catalog_sdk._spec import effective_spec
+from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.entries import INT32_MAX as INT32_MAX  # one definition, re-exported for the push
 from criteo_catalog_sdk.entries import INT64_MAX as INT64_MAX
 from criteo_catalog_sdk.entries import INT64_MIN as INT64_MIN
@@ -134,7 +134,7 @@ def _product_fields(schemas: Mapping[str, Any]) -> dict[str, FieldSpec]:
     return {field: field_spec(prop, schemas, LENGTH_LIMITS.get(field, 0)) for field, prop in properties.items()}
 
 
-_SCHEMAS: Final = effective_spec()["components"]["schemas"]
+_SCHEMAS: Final = get_api_version().spec["components"]["schemas"]
 
 #: Every Product field (camelCase, as on the wire) -> how it is checked, derived from the effective
 #: spec shipped with the generated code, so that a regenerated spec is followed without code changes.

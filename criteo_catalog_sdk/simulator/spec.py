@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import importlib.resources
-import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
-SPEC_PACKAGE = "criteo_catalog_sdk._generated"
-SPEC_FILE = "catalog.json"
-
-BATCH_PATH = "/preview/catalog/products/batch"
+from criteo_catalog_sdk.api_versions import get_api_version
 
 
-def spec_text() -> str:
-    """The text of the effective spec (its JSON copy)."""
-    return importlib.resources.files(SPEC_PACKAGE).joinpath(SPEC_FILE).read_text(encoding="utf-8")
-
-
-@functools.cache
-def load_spec() -> dict[str, Any]:
-    """The effective spec as a dict (parsed once per process)."""
-    return cast(dict[str, Any], json.loads(spec_text()))
+def load_spec(api_version: str | None = None) -> Mapping[str, Any]:
+    """The effective spec of a generation (default: the SDK's default), parsed once per process."""
+    return get_api_version(api_version).spec
 
 
 def resolve(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -40,7 +28,8 @@ def resolve(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, An
     return node
 
 
-def request_body_schema(root: Mapping[str, Any], path: str = BATCH_PATH, method: str = "post") -> Mapping[str, Any]:
-    """The JSON schema of an operation's request body."""
+def request_body_schema(root: Mapping[str, Any], path: str | None = None, method: str = "post") -> Mapping[str, Any]:
+    """The JSON schema of an operation's request body (default: the default generation's batch)."""
+    path = path if path is not None else get_api_version().batch.template
     operation = root["paths"][path][method]
     return resolve(root, operation["requestBody"]["content"]["application/json"]["schema"])

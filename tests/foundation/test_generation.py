@@ -13,6 +13,7 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
+OVERLAYS = ROOT / "openapi"
 GENERATOR = ROOT / ".tools" / "generator" / "bin" / "openapi-python-client"
 
 
@@ -31,7 +32,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _generate(out: Path) -> None:
-    subprocess.run(["tools/generate.sh", "openapi/catalog.yaml", str(out)], cwd=ROOT, check=True)
+    subprocess.run(["tools/generate.sh", "openapi", str(out)], cwd=ROOT, check=True)
 
 
 def test_two_generations_are_byte_identical_and_match_the_committed_tree(tmp_path: Path) -> None:
@@ -40,7 +41,10 @@ def test_two_generations_are_byte_identical_and_match_the_committed_tree(tmp_pat
     first, second = _tree(tmp_path / "one"), _tree(tmp_path / "two")
     assert first == second
     assert first == _tree(ROOT / "criteo_catalog_sdk" / "_generated")
-    assert "models/product.py" in first and "README.md" in first and "catalog.yaml" in first and "catalog.json" in first
+    for generation in ("preview", "experimental"):
+        for name in ("models/product.py", "catalog.json", "published.json"):
+            assert f"{generation}/{name}" in first
+    assert "README.md" in first and "__init__.py" in first
 
 
 @pytest.fixture
@@ -70,7 +74,7 @@ def test_check_generated_passes_on_the_committed_tree(repo_copy: Path) -> None:
 
 
 def test_check_generated_fails_on_a_one_byte_edit(repo_copy: Path) -> None:
-    target = repo_copy / "criteo_catalog_sdk" / "_generated" / "models" / "price.py"
+    target = repo_copy / "criteo_catalog_sdk" / "_generated" / "preview" / "models" / "price.py"
     data = bytearray(target.read_bytes())
     data[-2] = ord("#") if data[-2] != ord("#") else ord(" ")
     target.write_bytes(bytes(data))
@@ -80,17 +84,18 @@ def test_check_generated_fails_on_a_one_byte_edit(repo_copy: Path) -> None:
 
 
 def test_check_generated_fails_on_an_added_or_removed_file(repo_copy: Path) -> None:
-    (repo_copy / "criteo_catalog_sdk" / "_generated" / "models" / "extra.py").write_text("x = 1\n")
+    (repo_copy / "criteo_catalog_sdk" / "_generated" / "experimental" / "models" / "extra.py").write_text("x = 1\n")
     assert _check(repo_copy).returncode != 0
-    (repo_copy / "criteo_catalog_sdk" / "_generated" / "models" / "extra.py").unlink()
-    (repo_copy / "criteo_catalog_sdk" / "_generated" / "models" / "price.py").unlink()
+    (repo_copy / "criteo_catalog_sdk" / "_generated" / "experimental" / "models" / "extra.py").unlink()
+    (repo_copy / "criteo_catalog_sdk" / "_generated" / "experimental" / "models" / "price.py").unlink()
     assert _check(repo_copy).returncode != 0
 
 
 def test_check_generated_fails_when_the_effective_spec_is_stale(repo_copy: Path) -> None:
-    overlay = repo_copy / "openapi" / "overlay.yaml"
+    overlay = repo_copy / "openapi" / "experimental" / "overlay.yaml"
     overlay.write_text(overlay.read_text().replace("minItems: 1", "minItems: 2"))
     result = _check(repo_copy)
     assert result.returncode != 0
     assert "make spec" in result.stderr
-    assert filecmp.cmp(ROOT / "openapi" / "overlay.yaml", ROOT / "openapi" / "overlay.yaml")
+    # The committed overlays are untouched (the edit went to the copy), and still one and the same.
+    assert filecmp.cmp(OVERLAYS / "preview" / "overlay.yaml", OVERLAYS / "experimental" / "overlay.yaml", shallow=False)

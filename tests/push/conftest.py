@@ -11,13 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def catalog_spec() -> dict[str, Any]:
-    with open(ROOT / "openapi" / "catalog.yaml", encoding="utf-8") as f:
+    with open(ROOT / "openapi" / "preview" / "catalog.yaml", encoding="utf-8") as f:
         return yaml.safe_load(f)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
 def published_spec() -> dict[str, Any]:
-    with open(ROOT / "openapi" / "published.yaml", encoding="utf-8") as f:
+    with open(ROOT / "openapi" / "preview" / "published.yaml", encoding="utf-8") as f:
         return yaml.safe_load(f)  # type: ignore[no-any-return]
 
 
