@@ -22,6 +22,7 @@ import httpx
 from bench import catalog
 from bench.common import MIN_RUNS, BenchResult, Goal, cpu_time, fmt, interleaved, paired_ratio
 from criteo_catalog_sdk import _core
+from criteo_catalog_sdk.api_versions import get_api_version
 
 GOAL = Goal("<=", 2.0)
 TOKEN = "eyJhbGciOiJub25lIn0.eyJwYXJ0bmVySWQiOjEsIm9wZXJhdGlvbklkIjoiYmVuY2gifQ."
@@ -36,7 +37,7 @@ def measure(runs: int = MIN_RUNS, n_errors: int = 1000, repeat: int = 50) -> Ben
     """B3: median CPU of the SDK's report parse over ``json.loads``'s."""
     started = time.perf_counter()
     body = report_body(n_errors)
-    call = _core.report_call(TOKEN)
+    call = _core.report_call(get_api_version(), TOKEN)
     response = httpx.Response(200, content=body, request=httpx.Request("GET", "http://127.0.0.1" + call.path))
     response.read()
 

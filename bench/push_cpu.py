@@ -111,8 +111,9 @@ def sdk(products: list[dict[str, Any]]) -> int:
 def dry_run_push(products: list[dict[str, Any]]) -> int:
     """A whole ``push(dry_run=True)``: the SDK path plus the pipeline and its SQLite journal."""
     from criteo_catalog_sdk.push import pipeline
+    from criteo_catalog_sdk.push.options import PushOptions
 
-    result = asyncio.run(pipeline.push(None, products, merchant_id=MERCHANT, dry_run=True))
+    result = asyncio.run(pipeline.push(None, products, merchant_id=MERCHANT, options=PushOptions(dry_run=True)))
     with result:
         return result.summary.total
 

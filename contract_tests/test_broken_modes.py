@@ -106,13 +106,15 @@ def test_the_sdk_refuses_what_it_cannot_read(loopback: LoopbackSimulator) -> Non
     loopback.control.configure(break_contract=["202-without-token"])
     with client() as sdk, pytest.raises(ResponseValidationError, match="operationToken"):
         sdk.delete_products(123, ["sku-1"])
+    # A counter that is not a number is read as unknown, with a note (the one lenient report reader):
+    # the harness, not the SDK, is what flags the breach.
     loopback.control.configure(break_contract=["counter-not-numeric"])
     with client() as sdk:
         token = sdk.delete_products(123, ["sku-1"])
-        with pytest.raises(ResponseValidationError, match="numberOfProductsInTheBatch"):
-            sdk.get_report(token)
-        with pytest.raises(ResponseValidationError, match="total"):
-            sdk.get_merchant_stats(123)
+        report = sdk.get_report(token)
+        assert report.number_of_products_in_the_batch is None and "numberOfProductsInTheBatch" in report.notes[0]
+        stats = sdk.get_merchant_stats(123)
+        assert stats.records[0].total is None and "total" in stats.notes[0]
     # An unknown status is tolerated on purpose (the SDK treats it as not final): the harness, not the
     # SDK, is what flags it (test_the_harness_names_the_breach).
     loopback.control.configure(break_contract=["report-status-outside-enum"])

@@ -4,7 +4,8 @@ Strict in what we send: every captured request must satisfy the effective spec *
 one (formats included: int32 merchant ids, int64 fields). An input the effective spec accepts may be
 refused before sending, but only with :class:`InvalidRequestError` and only for a rule Criteo documents
 and JSON Schema cannot express (a product id repeated in a batch, an insert without its product, a
-delete without its id, a merchant id beyond int32).
+delete without its id, a merchant id out of 1..2**31-1), or, per product, for one of the SDK's
+documented checks (each refused entry listed with its issues: length limits, URLs, id rules...).
 
 Inputs come from the effective spec through schemathesis (``contract_tests.strategies``); seeds are
 fixed (``derandomize``), so the runs are reproducible.
@@ -23,8 +24,9 @@ from hypothesis import strategies as st
 
 from contract_tests import specs, strategies
 from contract_tests.capture import DOCUMENTED_TOKEN, CapturingCriteo
-from criteo_catalog_sdk import InvalidRequestError, ProductsCustomBatchRequest
-from criteo_catalog_sdk.entries import INT32_MAX
+from criteo_catalog_sdk import InvalidBatchError, InvalidRequestError, ProductsCustomBatchRequest
+from criteo_catalog_sdk.ids import MERCHANT_ID_MAX
+from criteo_catalog_sdk.push.validation import validate_product
 
 EXAMPLES = settings(
     max_examples=50,
@@ -37,12 +39,19 @@ EXAMPLES = settings(
 EFFECTIVE = specs.effective()
 PUBLISHED = specs.published()
 # Rules the SDK enforces before sending that the effective spec cannot state (facts sheet, section 3).
-DOCUMENTED_REFUSALS = (
-    "repeated in one batch",
-    "an insert needs a product",
-    "the product has no id",
-    "a delete needs a productId",
-    "is not an int32 merchant id",
+DOCUMENTED_REFUSALS = ("repeated in one batch", "merchant id")
+# The SDK's per-product checks (criteo_catalog_sdk.issue.Issue types) a refused entry may cite.
+PRODUCT_CHECKS = frozenset(
+    {
+        "MissingField",
+        "TooLong",
+        "WrongType",
+        "InvalidValue",
+        "NonAsciiId",
+        "InvalidId",
+        "UnknownField",
+        "Unserializable",
+    }
 )
 
 
@@ -81,21 +90,38 @@ def product_id(entry: dict[str, Any]) -> Any:
     return entry["product"]["id"] if entry.get("method") == "insert" else entry.get("productId")
 
 
+def _valid_product(product: dict[str, Any], index: int) -> dict[str, Any]:
+    """The generated product with what the SDK's checks refuse taken out (kept: everything else)."""
+    product = {
+        **product,
+        "id": f"p-{index}",
+        "title": "t",
+        "link": "https://shop.example/p",
+        "imageLink": "https://i/p",
+    }
+    for _ in range(len(product)):
+        _, issues = validate_product(product)
+        if not issues:
+            break
+        for issue in issues:
+            field = issue.field or ""
+            top = field if field in product else field.split(".")[0].split("[")[0]
+            product.pop(top, None)
+    return product
+
+
 def satisfy_documented_rules(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """An effective-valid batch adjusted to the rules the SDK checks (unique ids, inserts with a product...)."""
+    """An effective-valid batch adjusted to the rules the SDK checks (unique ids, inserts with a product,
+    merchant ids in range, products that pass the SDK's per-product checks)."""
     entries: list[dict[str, Any]] = copy.deepcopy(body["entries"])
     for index, entry in enumerate(entries):
         merchant = int(entry["merchantId"])
-        if not 0 <= merchant <= INT32_MAX:  # partner ids are positive int32s (the spec allows negatives)
-            entry["merchantId"] = abs(merchant) % INT32_MAX
+        if not 1 <= merchant <= MERCHANT_ID_MAX:  # partner ids are positive int32s (the spec allows any)
+            entry["merchantId"] = 1 + abs(merchant) % (MERCHANT_ID_MAX - 1)
         if entry["method"] == "insert":
-            product = entry.setdefault(
-                "product",
-                {"id": "", "title": "t", "link": "https://shop.example/p", "imageLink": "https://shop.example/i"},
-            )
-            product["id"] = f"{product.get('id') or 'p'}-{index}"
+            entry["product"] = _valid_product(entry.get("product") or {}, index)
         else:
-            entry["productId"] = f"{entry.get('productId') or 'd'}-{index}"
+            entry["productId"] = f"d-{index}"
     return entries
 
 
@@ -106,7 +132,11 @@ def check_raw_batch(body: dict[str, Any]) -> None:
         try:
             token = client.submit_batch(body["entries"])
         except InvalidRequestError as refused:
-            assert any(reason in str(refused) for reason in DOCUMENTED_REFUSALS), refused
+            per_product = isinstance(refused, InvalidBatchError) and refused.rejections
+            if per_product:
+                assert {i.type for _, _, issues in refused.rejections for i in issues} <= PRODUCT_CHECKS, refused
+            else:
+                assert any(reason in str(refused) for reason in DOCUMENTED_REFUSALS), refused
             assert criteo.requests == []
             return
     assert token == DOCUMENTED_TOKEN
@@ -195,7 +225,7 @@ def test_get_merchant_stats_sends_a_path_and_query_both_specs_accept(case: Any, 
         try:
             stats = client.get_merchant_stats(merchant) if hours is None else client.get_merchant_stats(merchant, hours)
         except InvalidRequestError as refused:
-            assert int(merchant) > INT32_MAX and "int32" in str(refused)
+            assert not 1 <= int(merchant) <= MERCHANT_ID_MAX and "merchant id" in str(refused)
             assert criteo.requests == []
             return
     assert stats.records == ()
@@ -216,7 +246,7 @@ def test_a_delete_with_a_product_is_sent_in_published_form() -> None:
         "merchantId": 123,
         "method": "delete",
         "productId": "sku-1",
-        "product": {"id": "sku-1", "title": "t", "link": "l", "imageLink": "i"},
+        "product": {"id": "sku-1", "title": "t", "link": "https://x/p", "imageLink": "https://x/i"},
     }
     assert specs.strict_request_errors(EFFECTIVE, "post", specs.BATCH_PATH, {"entries": [entry]}) == []
     criteo = CapturingCriteo()
@@ -229,7 +259,7 @@ def test_a_delete_with_a_product_is_sent_in_published_form() -> None:
 def test_multipack_given_as_a_string_is_sent_as_the_integer() -> None:
     # D10: the effective spec accepts "5" (Criteo's text says so); the published one types it int64,
     # and the overlay promises that the SDK sends the integer.
-    product = {"id": "sku-1", "title": "t", "link": "l", "imageLink": "i", "channel": "online", "multipack": "5"}
+    product = {"id": "sku-1", "title": "t", "link": "https://x/p", "imageLink": "https://x/i", "multipack": "5"}
     entry = {"merchantId": 123, "method": "insert", "product": product}
     assert specs.strict_request_errors(EFFECTIVE, "post", specs.BATCH_PATH, {"entries": [entry]}) == []
     criteo = CapturingCriteo()

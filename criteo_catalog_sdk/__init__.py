@@ -7,10 +7,13 @@ clients (:class:`CatalogClient`, :class:`AsyncCatalogClient`), their policies, r
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from criteo_catalog_sdk.api_versions import API_VERSIONS, DEFAULT_API_VERSION, ApiVersion, get_api_version
+from criteo_catalog_sdk.async_client import AsyncCatalogClient
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
-from criteo_catalog_sdk.client import AsyncCatalogClient, CatalogClient
+from criteo_catalog_sdk.client import CatalogClient
 from criteo_catalog_sdk.errors import (
     ApiError,
+    ApiVersionGoneError,
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
@@ -31,7 +34,10 @@ from criteo_catalog_sdk.errors import (
     ServerError,
     TimeoutError,
     TransportError,
+    UnsupportedOperationError,
 )
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.lifecycle import Deprecation
 from criteo_catalog_sdk.models import (
     UNSET,
     BatchAcceptedResponse,
@@ -64,15 +70,16 @@ from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, Re
 from criteo_catalog_sdk.retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.options import PushOptions
     from criteo_catalog_sdk.push.pipeline import PushAborted
     from criteo_catalog_sdk.push.progress import ProgressEvent
-    from criteo_catalog_sdk.push.result import Issue, ProductOutcome, PushResult, Summary
+    from criteo_catalog_sdk.push.result import ProductOutcome, PushResult, Summary
 
 __version__ = "0.1.0"
 
 # The push names load on first use: ``import criteo_catalog_sdk`` stays free of SQLite and the pipeline.
 _LAZY = {
-    "Issue": "criteo_catalog_sdk.push.result",
+    "PushOptions": "criteo_catalog_sdk.push.options",
     "ProductOutcome": "criteo_catalog_sdk.push.result",
     "PushResult": "criteo_catalog_sdk.push.result",
     "Summary": "criteo_catalog_sdk.push.result",
@@ -89,8 +96,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "API_VERSIONS",
+    "DEFAULT_API_VERSION",
     "UNSET",
     "ApiError",
+    "ApiVersion",
+    "ApiVersionGoneError",
     "AsyncCatalogClient",
     "AuthenticationError",
     "BadRequestError",
@@ -102,6 +113,7 @@ __all__ = [
     "ConfigurationError",
     "CriteoError",
     "CustomAttribute",
+    "Deprecation",
     "InsecureTransportError",
     "Installment",
     "InvalidBatchError",
@@ -130,6 +142,7 @@ __all__ = [
     "ProductsCustomBatchRequestEntry",
     "ProgressEvent",
     "PushAborted",
+    "PushOptions",
     "PushResult",
     "RateLimitError",
     "Report",
@@ -152,5 +165,7 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "Unset",
+    "UnsupportedOperationError",
     "__version__",
+    "get_api_version",
 ]

@@ -24,6 +24,7 @@ from typing import Any, Literal, cast
 from urllib.parse import quote
 
 from criteo_catalog_sdk._generated import GENERATIONS
+from criteo_catalog_sdk.config import ENV_API_VERSION
 from criteo_catalog_sdk.errors import ConfigurationError, InvalidRequestError, UnsupportedOperationError
 
 __all__ = [
@@ -38,7 +39,6 @@ __all__ = [
     "get_api_version",
 ]
 
-ENV_API_VERSION = "CRITEO_API_VERSION"
 #: The generation of the seeds' contract. Criteo asks Preview callers to move to Experimental before
 #: the end of 2026 (README "API versions" says when and how).
 DEFAULT_API_VERSION = "preview"

@@ -30,9 +30,7 @@ import anyio
 import httpx
 
 from criteo_catalog_sdk._logging import logger
-from criteo_catalog_sdk.errors import AuthenticationError
-from criteo_catalog_sdk.report import parse_problems
-from criteo_catalog_sdk.retry import server_wait_hint
+from criteo_catalog_sdk.errors import AuthenticationError, api_error, parse_problems
 
 __all__ = ["DEFAULT_LEEWAY", "DEFAULT_TOKEN_LIFETIME", "ClientCredentialsAuth", "Secret"]
 
@@ -192,7 +190,11 @@ class ClientCredentialsAuth(httpx.Auth):
         if not isinstance(access_token, str) or not access_token:
             # No body in the error: a malformed success body might still carry credentials.
             raise AuthenticationError(
-                status, method="POST", path=self._token_path, reason="the token endpoint answered without access_token"
+                status,
+                method="POST",
+                path=self._token_path,
+                operation="token",
+                reason="the token endpoint answered without access_token",
             )
         lifetime = _lifetime(payload.get("expires_in"))
         # Refresh ahead of expiry, but never so early that a short-lived token is stale on arrival.
@@ -200,23 +202,21 @@ class ClientCredentialsAuth(httpx.Auth):
         return _Token(Secret(access_token), sent_at + lifetime - leeway)
 
     def _token_error(self, response: httpx.Response) -> AuthenticationError:
-        secret = self._secret.reveal()
-        body = response.text.replace(secret, "***")
-        payload = _json_or_none(body)
-        problems = parse_problems(payload.get("errors")) if isinstance(payload, dict) else ()
-        reason = _token_error_reason(payload, body) or f"token request failed (HTTP {response.status_code})"
-        # A rate-limited or unavailable token endpoint is retried like any call: keep its wait hint.
-        retry_after = server_wait_hint(response.status_code, response.headers, (p.title for p in problems), time.time())
-        return AuthenticationError(
+        body = response.text.replace(self._secret.reveal(), "***")
+        reason = _token_error_reason(_json_or_none(body), body) or f"token request failed (HTTP {response.status_code})"
+        # A rate-limited or unavailable token endpoint is retried like any call: api_error keeps its wait hint.
+        error = api_error(
             response.status_code,
-            problems,
-            tuple(dict.fromkeys(p.trace_id for p in problems if p.trace_id)),
             body,
+            response.headers,
             method="POST",
             path=self._token_path,
-            retry_after=retry_after,
+            operation="token",
+            cls=AuthenticationError,
             reason=f"the token endpoint refused the client credentials: {reason}",
         )
+        assert isinstance(error, AuthenticationError)  # noqa: S101 - cls forces it; narrows the type
+        return error
 
     # -- drivers -----------------------------------------------------------------------------------
 

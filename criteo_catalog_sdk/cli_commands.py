@@ -28,6 +28,7 @@ from typing import IO, Any, Final, TypeVar
 import click
 
 from criteo_catalog_sdk.config import DEFAULT_BASE_URL, ENV_API_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET
+from criteo_catalog_sdk.push.options import DEFAULT_MAX_DELETE_FRACTION
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -346,6 +347,7 @@ def _run_push(
     state: str | None = None,
     delta: bool = False,
     delete_missing: bool = False,
+    max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
     batch_size: int = 1000,
     rate_limit: float = 3000.0,
     concurrency: int = 4,
@@ -358,10 +360,11 @@ def _run_push(
     first_poll: float = DEFAULT_FIRST_POLL,
 ) -> tuple[int, Any]:
     """Run a push for a command; returns ``(exit code, result or None)`` after printing the outcome."""
-    from criteo_catalog_sdk.client import AsyncCatalogClient
+    from criteo_catalog_sdk.async_client import AsyncCatalogClient
     from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError
     from criteo_catalog_sdk.polling import PollPolicy
     from criteo_catalog_sdk.push import pipeline
+    from criteo_catalog_sdk.push.options import PushOptions
 
     base_url = client_id = client_secret = ""
     if not dry_run:
@@ -371,18 +374,22 @@ def _run_push(
     display = ProgressDisplay(progress_total, wait=wait) if show_progress else None
 
     async def run() -> Any:
+        options = PushOptions(
+            batch_size=batch_size,
+            rate_limit=rate_limit,
+            concurrency=concurrency,
+            delta=delta,
+            delete_missing=delete_missing,
+            max_delete_fraction=max_delete_fraction,
+            wait=wait,
+            dry_run=dry_run,
+        )
         kwargs: dict[str, Any] = {
             "merchant_id": merchant_id,
             "deletes": deletes,
-            "batch_size": batch_size,
-            "rate_limit": rate_limit,
-            "concurrency": concurrency,
             "state": state,
-            "delta": delta,
-            "delete_missing": delete_missing,
-            "wait": wait,
-            "dry_run": dry_run,
             "on_progress": display,
+            "options": options,
         }
         if dry_run:
             return await pipeline.push(None, products, **kwargs)
@@ -436,6 +443,13 @@ def _run_push(
 @click.option("--state", type=click.Path(dir_okay=False), default=None, help="SQLite journal: resume, delta sync.")
 @click.option("--delta", is_flag=True, help="Send only products new or changed since the last push with --state.")
 @click.option("--delete-missing", is_flag=True, help="Delete products of the state absent from the feed.")
+@click.option(
+    "--max-delete-fraction",
+    default=DEFAULT_MAX_DELETE_FRACTION,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="With --delete-missing: delete nothing if more than this share of the state's products would go (1: all).",
+)
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1), help="Products per batch.")
 @click.option(
     "--rate-limit",
@@ -465,6 +479,7 @@ def push(
     state: str | None,
     delta: bool,
     delete_missing: bool,
+    max_delete_fraction: float,
     batch_size: int,
     rate_limit: float,
     concurrency: int,
@@ -496,6 +511,7 @@ def push(
         state=state,
         delta=delta,
         delete_missing=delete_missing,
+        max_delete_fraction=max_delete_fraction,
         batch_size=batch_size,
         rate_limit=rate_limit,
         concurrency=concurrency,

@@ -1,7 +1,8 @@
 """Client settings from arguments or the environment, and the URL safety rule.
 
 Environment: ``CRITEO_CLIENT_ID``, ``CRITEO_CLIENT_SECRET`` (required), ``CRITEO_API_URL`` (optional,
-default ``https://api.criteo.com``). Credentials are only ever sent over https, or over plain http to a
+default ``https://api.criteo.com``), ``CRITEO_API_VERSION`` (optional: the API generation, see
+:mod:`criteo_catalog_sdk.api_versions`). Credentials are only ever sent over https, or over plain http to a
 loopback host (127.0.0.0/8, ::1, localhost) such as a local simulator.
 """
 
@@ -19,6 +20,7 @@ from criteo_catalog_sdk.errors import ConfigurationError, InsecureTransportError
 __all__ = [
     "DEFAULT_BASE_URL",
     "ENV_API_URL",
+    "ENV_API_VERSION",
     "ENV_CLIENT_ID",
     "ENV_CLIENT_SECRET",
     "TOKEN_PATH",
@@ -33,6 +35,7 @@ TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a path
 ENV_CLIENT_ID = "CRITEO_CLIENT_ID"
 ENV_CLIENT_SECRET = "CRITEO_CLIENT_SECRET"  # noqa: S105 - the variable's name, not a secret
 ENV_API_URL = "CRITEO_API_URL"
+ENV_API_VERSION = "CRITEO_API_VERSION"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Settings:
     client_secret: str = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
     token_url: str | None = None
+    api_version: str | None = None
 
     @property
     def effective_token_url(self) -> str:
@@ -51,7 +55,8 @@ class Settings:
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read :class:`Settings` from ``CRITEO_CLIENT_ID``, ``CRITEO_CLIENT_SECRET`` and ``CRITEO_API_URL``."""
+    """Read :class:`Settings` from ``CRITEO_CLIENT_ID``, ``CRITEO_CLIENT_SECRET``, ``CRITEO_API_URL`` and
+    ``CRITEO_API_VERSION``."""
     env = os.environ if environ is None else environ
     missing = [name for name in (ENV_CLIENT_ID, ENV_CLIENT_SECRET) if not env.get(name, "").strip()]
     if missing:
@@ -60,6 +65,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         client_id=env[ENV_CLIENT_ID].strip(),
         client_secret=env[ENV_CLIENT_SECRET].strip(),
         base_url=env.get(ENV_API_URL, "").strip() or DEFAULT_BASE_URL,
+        api_version=env.get(ENV_API_VERSION, "").strip() or None,
     )
 
 

@@ -1,257 +1,146 @@
-"""Batch entries as they go on the wire: pure, fast functions over plain dicts.
+"""Request bodies of the direct calls (``submit_batch``, ``upsert_products``, ``delete_products``).
 
-Input entries are generated models (``ProductsCustomBatchRequestEntry``, with ``Product``) or dicts in
-Criteo's camelCase wire format. Dicts are normalized directly (never round-tripped through the models,
-which is slow); models go through their ``to_dict()``. Normalizing:
-
-- ``merchantId`` given as an int or a digit string is sent as an int (Criteo's own example sends
-  ``"123"``; the spec says int32). Anything else is refused, naming the entry and product.
-- ``method`` must be ``insert`` (an upsert: creates or replaces the product) or ``delete``; an insert
-  needs a ``product`` with ``id``, ``title``, ``link`` and ``imageLink``, a delete a ``productId``.
-- ``product.channel`` defaults to ``"online"`` (required by the spec, absent from Criteo's example).
-- ``product.multipack`` given as a digit string (Criteo's text asks for a string) is sent as the
-  integer, the published type.
-- A delete is sent as ``merchantId``, ``method`` and ``productId``: Criteo deletes by id, and a
-  product riding along would have to pass the published product schema for nothing.
-- ``None`` values are dropped at every depth (Criteo's example sends ``"googleProductCategory": null``;
-  the spec allows no nulls in requests).
-- A batch must not be empty, and no product id may appear twice in it, ignoring case (Criteo rejects
-  the whole batch; it reports ids lower-cased).
-
-The caller's objects are never mutated. Refusals raise :class:`InvalidBatchError`.
+Strict in what we send, on every path: each product goes through the same checks as a whole-catalog
+push (:class:`~criteo_catalog_sdk.push.wire.EntryBuilder`: the Product schema of the client's API
+generation, the documented length limits, the id and merchant-id rules), and is written in the
+published form (nulls dropped, ``channel`` defaulted to ``online``, ``multipack`` digit strings as
+integers, ``merchantId`` as the generation's type, a delete as ``merchantId``/``method``/``productId``).
+Every problem of every entry is collected and the call is refused before anything is sent, with an
+:class:`~criteo_catalog_sdk.errors.InvalidBatchError` naming the entry, the product id, the field and
+the limit. A batch must not be empty, and no product id may appear twice in it, ignoring case (Criteo
+rejects the whole batch). Entries are ``ProductsCustomBatchRequestEntry`` models or camelCase dicts;
+products are ``Product`` models or dicts. The caller's objects are never modified.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from criteo_catalog_sdk.errors import InvalidBatchError
-from criteo_catalog_sdk.models import Product, ProductsCustomBatchRequestEntry
+from criteo_catalog_sdk.api_versions import ApiVersion
+from criteo_catalog_sdk.errors import InvalidBatchError, InvalidRequestError
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, Rejected, batch_body
 
-__all__ = [
-    "INT32_MAX",
-    "INT64_MAX",
-    "INT64_MIN",
-    "REQUIRED_PRODUCT_FIELDS",
-    "EntryInput",
-    "ProductInput",
-    "check_merchant_id",
-    "delete_entry",
-    "encode_batch",
-    "entry_product_id",
-    "find_duplicate_ids",
-    "insert_entry",
-    "int64_from_digits",
-    "normalize_entries",
-    "normalize_entry",
-]
+__all__ = ["EntryInput", "ProductInput", "delete_body", "entries_body", "upsert_body"]
 
-INT32_MAX = 2**31 - 1
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-_DIGITS = re.compile(r"-?[0-9]+")
-REQUIRED_PRODUCT_FIELDS = ("id", "title", "link", "imageLink")
-_DEFAULT_CHANNEL = "online"
-_SCALAR_TYPES = frozenset({str, int, float, bool})
-
-EntryInput = ProductsCustomBatchRequestEntry | Mapping[str, Any]
-ProductInput = Product | Mapping[str, Any]
+#: A batch entry: a generated ``ProductsCustomBatchRequestEntry`` or a camelCase dict.
+EntryInput = Any
+#: A product: a generated ``Product`` or a camelCase dict.
+ProductInput = Any
+_SHOWN = 5
 
 
-def check_merchant_id(value: object, *, index: int | None = None, product_id: str | None = None) -> int:
-    """``value`` as an int32 merchant id: an int or a string of digits in ``0..2**31-1``."""
-    if type(value) is int:
-        merchant_id: int | None = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit():
-        merchant_id = int(value)
-    else:
-        merchant_id = None
-    if merchant_id is None or not 0 <= merchant_id <= INT32_MAX:
-        raise InvalidBatchError(
-            f"{_where(index, product_id)}merchantId {value!r} is not an int32 merchant id "
-            f"(an integer or a digit string, 0..{INT32_MAX})",
-            index=index,
-            product_id=product_id,
-        )
-    return merchant_id
-
-
-def int64_from_digits(text: str) -> int | None:
-    """The int64 a string of ASCII digits (an optional leading minus) spells, else ``None``."""
-    if _DIGITS.fullmatch(text) is None:
-        return None
-    value = int(text)
-    return value if INT64_MIN <= value <= INT64_MAX else None
-
-
-def _where(index: int | None, product_id: str | None) -> str:
-    parts = []
-    if index is not None:
-        parts.append(f"entry {index}")
-    if product_id is not None:
-        parts.append(f"product {product_id!r}")
-    return f"{' '.join(parts)}: " if parts else ""
-
-
-def _clean(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``mapping`` without ``None`` values, at every depth; models become dicts."""
-    # Fast path, all in C: a dict of plain scalars (the common case for nested objects such as prices).
-    if _SCALAR_TYPES.issuperset(map(type, mapping.values())):
-        return dict(mapping)
-    out = dict(mapping)
-    for key in [k for k, v in mapping.items() if type(v) not in _SCALAR_TYPES]:
-        value = out[key]
-        if value is None:
-            del out[key]
-        else:
-            out[key] = _clean_value(value)
-    return out
-
-
-def _clean_value(value: Any) -> Any:
-    kind = type(value)
-    if kind is dict or (kind is not list and isinstance(value, Mapping)):
-        return _clean(value)
-    if kind is list or kind is tuple:
-        if _SCALAR_TYPES.issuperset(map(type, value)):
-            return list(value)
-        return [_clean_value(v) for v in value if v is not None]
+def _as_dict(value: object, what: str, index: int) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
     to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):  # a generated model nested in a dict
-        return _clean(to_dict())
-    return value
+    if callable(to_dict):
+        found = to_dict()
+        if isinstance(found, Mapping):
+            return found
+    got = type(value).__name__
+    raise InvalidBatchError(f"entry {index}: expected a dict or a {what} model, got {got}", index=index)
 
 
-def _id_text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value or None
-    if type(value) is int:  # numeric SKUs are common in feeds; the wire wants a string
-        return str(value)
-    return None
+def _not_one(items: object, what: str) -> None:
+    if isinstance(items, Mapping | str | bytes) or hasattr(items, "to_dict"):
+        raise InvalidRequestError(f"{what} must be an iterable: wrap a single one in a list")
 
 
-def normalize_entry(entry: EntryInput, index: int = 0) -> dict[str, Any]:
-    """One entry (model or camelCase dict) as a wire dict; raises :class:`InvalidBatchError`."""
-    if type(entry) is dict or isinstance(entry, Mapping):
-        wire = _clean(entry)
-    elif isinstance(entry, ProductsCustomBatchRequestEntry):
-        wire = _clean(entry.to_dict())
-    else:
-        raise InvalidBatchError(
-            f"entry {index}: expected a dict or a ProductsCustomBatchRequestEntry, got {type(entry).__name__}",
-            index=index,
-        )
-    method = wire.get("method")
-    product = wire.get("product")
-    if method == "insert":
-        if not isinstance(product, dict):
-            raise InvalidBatchError(f"entry {index}: an insert needs a product", index=index)
-        product_id = _id_text(product.get("id"))
-        if product_id is None:
-            raise InvalidBatchError(
-                f"entry {index}: the product has no id (a non-empty string)",
-                index=index,
-            )
-        missing = [name for name in REQUIRED_PRODUCT_FIELDS if name not in product]
-        if missing:
-            raise InvalidBatchError(
-                f"{_where(index, product_id)}the product lacks required field(s) {', '.join(missing)}",
-                index=index,
-                product_id=product_id,
-            )
-        product["id"] = product_id
-        if "channel" not in product:
-            product["channel"] = _DEFAULT_CHANNEL
-        multipack = product.get("multipack")
-        if isinstance(multipack, str) and (number := int64_from_digits(multipack)) is not None:
-            product["multipack"] = number
-    elif method == "delete":
-        product_id = _id_text(wire.get("productId"))
-        if product_id is None and isinstance(product, dict):
-            product_id = _id_text(product.get("id"))
-        if product_id is None:
-            raise InvalidBatchError(f"entry {index}: a delete needs a productId", index=index)
-        wire["productId"] = product_id
-        wire.pop("product", None)
-    else:
-        raise InvalidBatchError(
-            f"entry {index}: method must be 'insert' or 'delete', got {method!r}",
-            index=index,
-        )
-    wire["merchantId"] = check_merchant_id(wire.get("merchantId"), index=index, product_id=product_id)
-    return wire
+class _Builders:
+    """One :class:`EntryBuilder` per merchant id met in the batch (each checks its merchant id once)."""
 
+    def __init__(self, version: ApiVersion) -> None:
+        self.version = version
+        self._by_merchant: dict[object, EntryBuilder] = {}
 
-def entry_product_id(wire_entry: Mapping[str, Any]) -> str:
-    """The product id a normalized entry acts on (``product.id`` for inserts, ``productId`` for deletes)."""
-    if wire_entry.get("method") == "insert":
-        return str(wire_entry["product"]["id"])
-    return str(wire_entry["productId"])
-
-
-def find_duplicate_ids(wire_entries: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
-    """Product ids (lower-cased) that occur more than once, with the indexes of their entries."""
-    seen: dict[str, int] = {}
-    duplicates: dict[str, list[int]] = {}
-    for index, wire in enumerate(wire_entries):
-        key = entry_product_id(wire).lower()
-        first = seen.setdefault(key, index)
-        if first != index:
-            duplicates.setdefault(key, [first]).append(index)
-    return duplicates
-
-
-def normalize_entries(entries: Iterable[EntryInput]) -> list[dict[str, Any]]:
-    """A whole batch as wire dicts: each entry normalized, the batch non-empty and free of duplicates."""
-    if isinstance(entries, Mapping | str | bytes):
-        raise InvalidBatchError("entries must be an iterable of entries, not a single mapping or string")
-    wire_entries = [normalize_entry(entry, index) for index, entry in enumerate(entries)]
-    if not wire_entries:
-        raise InvalidBatchError("the batch is empty: send at least one entry (Criteo answers 400 batch-empty)")
-    duplicates = find_duplicate_ids(wire_entries)
-    if duplicates:
-        shown = ", ".join(f"{pid!r} (entries {', '.join(map(str, idx))})" for pid, idx in list(duplicates.items())[:5])
-        more = f" and {len(duplicates) - 5} more" if len(duplicates) > 5 else ""
-        raise InvalidBatchError(
-            f"product id(s) repeated in one batch (ids are compared ignoring case; Criteo rejects the whole "
-            f"batch): {shown}{more}",
-            product_ids=tuple(duplicates),
-        )
-    return wire_entries
-
-
-def insert_entry(merchant_id: int | str, product: ProductInput) -> dict[str, Any]:
-    """An unnormalized insert (upsert) entry for :func:`normalize_entries`."""
-    return {"merchantId": merchant_id, "method": "insert", "product": product}
-
-
-def delete_entry(merchant_id: int | str, product_id: str) -> dict[str, Any]:
-    """An unnormalized delete entry for :func:`normalize_entries`."""
-    return {"merchantId": merchant_id, "method": "delete", "productId": product_id}
-
-
-def encode_batch(wire_entries: Sequence[Mapping[str, Any]]) -> bytes:
-    """The request body ``{"entries": [...]}`` as compact UTF-8 JSON; refuses NaN and unserializable values."""
-    try:
-        return json.dumps({"entries": wire_entries}, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-            "utf-8"
-        )
-    except (TypeError, ValueError) as exc:
-        index, product_id = _find_unencodable(wire_entries)
-        raise InvalidBatchError(
-            f"{_where(index, product_id)}cannot be encoded as JSON: {exc}", index=index, product_id=product_id
-        ) from None
-
-
-def _find_unencodable(wire_entries: Sequence[Mapping[str, Any]]) -> tuple[int | None, str | None]:
-    for index, wire in enumerate(wire_entries):
-        try:
-            json.dumps(wire, allow_nan=False)
-        except (TypeError, ValueError):
+    def get(self, merchant_id: object, index: int) -> EntryBuilder:
+        key = (type(merchant_id), merchant_id)
+        builder = self._by_merchant.get(key)
+        if builder is None:
             try:
-                return index, entry_product_id(wire)
-            except (KeyError, TypeError):
-                return index, None
-    return None, None
+                builder = EntryBuilder(merchant_id, api_version=self.version)  # type: ignore[arg-type]
+            except InvalidRequestError as exc:
+                raise InvalidBatchError(f"entry {index}: {exc}", index=index) from None
+            self._by_merchant[key] = builder
+        return builder
+
+
+def _entry(builders: _Builders, index: int, entry: EntryInput) -> PreparedEntry | Rejected:
+    wire = _as_dict(entry, "ProductsCustomBatchRequestEntry", index)
+    builder = builders.get(wire.get("merchantId"), index)
+    method = wire.get("method")
+    if method == "insert":
+        product = wire.get("product")
+        if product is None:
+            return Rejected(index, None, (Issue("MissingField", "an insert needs a product", "product"),))
+        return builder.insert(index, _as_dict(product, "Product", index))
+    if method == "delete":
+        product_id = wire.get("productId")
+        if product_id is None and isinstance(wire.get("product"), Mapping):
+            product_id = wire["product"].get("id")
+        return builder.delete(index, str(product_id) if type(product_id) is int else product_id)
+    issue = Issue("InvalidValue", f"method must be 'insert' or 'delete', got {method!r}", "method")
+    return Rejected(index, None, (issue,))
+
+
+def _body(prepared: Iterable[PreparedEntry | Rejected]) -> bytes:
+    entries: list[PreparedEntry] = []
+    refused: list[Rejected] = []
+    for item in prepared:
+        (refused if isinstance(item, Rejected) else entries).append(item)  # type: ignore[arg-type]
+    if refused:
+        raise _refusal(refused)
+    if not entries:
+        raise InvalidBatchError("the batch is empty: send at least one entry (Criteo answers 400 batch-empty)")
+    seen: dict[str, list[int]] = {}
+    for e in entries:
+        seen.setdefault(e.key, []).append(e.position)
+    repeated = {key: where for key, where in seen.items() if len(where) > 1}
+    if repeated:
+        shown = ", ".join(f"{k!r} (entries {', '.join(map(str, w))})" for k, w in list(repeated.items())[:_SHOWN])
+        more = f" and {len(repeated) - _SHOWN} more" if len(repeated) > _SHOWN else ""
+        raise InvalidBatchError(
+            "product id(s) repeated in one batch (ids are compared ignoring case; Criteo rejects the whole "
+            f"batch): {shown}{more}",
+            product_ids=tuple(repeated),
+        )
+    return batch_body(e.data for e in entries)
+
+
+def _refusal(refused: list[Rejected]) -> InvalidBatchError:
+    def line(r: Rejected) -> str:
+        who = f"entry {r.position}" + (f" (product {r.product_id!r})" if r.product_id is not None else "")
+        return f"{who}: " + "; ".join(i.message for i in r.issues)
+
+    shown = "; ".join(line(r) for r in refused[:_SHOWN])
+    more = f"; and {len(refused) - _SHOWN} more" if len(refused) > _SHOWN else ""
+    first = refused[0]
+    return InvalidBatchError(
+        f"{len(refused)} of the entries cannot be sent, nothing was: {shown}{more}",
+        index=first.position,
+        product_id=first.product_id,
+        rejections=tuple((r.position, r.product_id, r.issues) for r in refused),
+    )
+
+
+def entries_body(version: ApiVersion, entries: Iterable[EntryInput]) -> bytes:
+    """The body of ``submit_batch``: every entry checked and written in the published form."""
+    _not_one(entries, "entries")
+    builders = _Builders(version)
+    return _body(_entry(builders, index, entry) for index, entry in enumerate(entries))
+
+
+def upsert_body(version: ApiVersion, merchant_id: int | str, products: Iterable[ProductInput]) -> bytes:
+    """The body of ``upsert_products``: one insert (an upsert) per product, every product checked."""
+    _not_one(products, "products")
+    builder = EntryBuilder(merchant_id, api_version=version)
+    return _body(builder.insert(index, _as_dict(p, "Product", index)) for index, p in enumerate(products))
+
+
+def delete_body(version: ApiVersion, merchant_id: int | str, product_ids: Iterable[str]) -> bytes:
+    """The body of ``delete_products``: one delete per id, every id checked."""
+    _not_one(product_ids, "product_ids")
+    builder = EntryBuilder(merchant_id, api_version=version)
+    return _body(builder.delete(index, product_id) for index, product_id in enumerate(product_ids))

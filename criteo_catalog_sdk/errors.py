@@ -8,19 +8,29 @@ Network failures are :class:`TransportError`. Requests refused before anything i
 
 No exception text ever contains the client secret or an access token: messages are built only from
 the status, the problem codes/titles/details, the HTTP method and the request path.
+
+:func:`parse_problems` reads Criteo's envelope and :func:`api_error` builds the :class:`ApiError` of an
+answer: the one place where statuses and codes become exception classes.
 """
 
 from __future__ import annotations
 
 import builtins
+import json
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.wait_hints import server_wait_hint
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.report import Report
 
 __all__ = [
     "ApiError",
+    "ApiVersionGoneError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -42,6 +52,8 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "UnsupportedOperationError",
+    "api_error",
+    "parse_problems",
 ]
 
 # Keep a body excerpt in messages short: error pages from proxies can be large HTML documents.
@@ -96,10 +108,11 @@ class UnsupportedOperationError(InvalidRequestError):
 
 
 class InvalidBatchError(InvalidRequestError):
-    """A batch was refused before sending (empty, duplicated product ids, malformed entry).
+    """A batch was refused before sending (empty, duplicated product ids, invalid entries or products).
 
-    ``index`` and ``product_id`` locate the offending entry when there is one; ``product_ids`` lists
-    the duplicated ids for a duplicate refusal.
+    ``index`` and ``product_id`` locate the (first) offending entry when there is one; ``product_ids``
+    lists the duplicated ids for a duplicate refusal; ``rejections`` holds, for every entry that cannot
+    be sent, ``(index, product_id, issues)`` (each issue names its field, length and limit).
     """
 
     def __init__(
@@ -109,22 +122,34 @@ class InvalidBatchError(InvalidRequestError):
         index: int | None = None,
         product_id: str | None = None,
         product_ids: tuple[str, ...] = (),
+        rejections: tuple[tuple[int, str | None, tuple[Issue, ...]], ...] = (),
     ) -> None:
         super().__init__(message)
         self.index = index
         self.product_id = product_id
         self.product_ids = product_ids
+        self.rejections = rejections
 
 
 class TransportError(CriteoError):
     """The request did not get an HTTP answer (connection refused or reset, protocol error, timeout).
 
-    ``retryable`` tells whether the retry policy treats it as transient.
+    The message names the method, the server (``scheme://host:port``), the path and what failed; once
+    the retries are spent, also how many attempts were made over how long. ``retryable`` tells whether
+    the retry policy treats it as transient; ``attempts`` and ``elapsed`` (seconds) what was tried.
     """
 
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.attempts = 1
+        self.elapsed = 0.0
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.attempts > 1:
+            text += f" (gave up after {self.attempts} attempts over {self.elapsed:.1f} s)"
+        return text
 
 
 # Also a builtin TimeoutError, so generic ``except TimeoutError`` code keeps working.
@@ -137,8 +162,9 @@ class ApiError(CriteoError):
 
     Attributes: ``status`` (HTTP status), ``problems`` (parsed from ``errors`` of the envelope),
     ``warnings`` (from ``warnings``), ``trace_ids`` (Criteo's correlation ids, for support),
-    ``body`` (the raw response text), ``method`` and ``path`` of the request, and ``retry_after``
-    (seconds to wait as the server asked, when it said so).
+    ``body`` (the raw response text), ``method`` and ``path`` of the request, ``operation`` (``batch``,
+    ``report``, ``stats``, or ``token`` for the OAuth2 token endpoint), and ``retry_after`` (seconds
+    to wait as the server asked, when it said so).
     """
 
     def __init__(
@@ -153,8 +179,10 @@ class ApiError(CriteoError):
         path: str = "",
         retry_after: float | None = None,
         reason: str | None = None,
+        operation: str = "",
     ) -> None:
         self.status = status
+        self.operation = operation
         self.problems = problems
         self.warnings = warnings
         self.trace_ids = trace_ids
@@ -234,6 +262,11 @@ class RateLimitError(ApiError):
     """
 
 
+class ApiVersionGoneError(ApiError):
+    """410: Criteo decommissioned the API generation the client uses (``api_version``). Choose another
+    one (``api_version=``, ``CRITEO_API_VERSION`` or ``--api-version``); the message lists them."""
+
+
 class ServerError(ApiError):
     """5xx: a server-side failure; 500, 502, 503 and 504 are retried with backoff."""
 
@@ -260,3 +293,98 @@ class ReportTimeoutError(CriteoError):
         self.token = token
         self.timeout = timeout
         self.last_report = last_report
+
+
+def parse_problems(items: object) -> tuple[Problem, ...]:
+    """Problems from the ``errors`` or ``warnings`` list of an envelope; leniently (missing fields: "")."""
+    if not isinstance(items, list):
+        return ()
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            get = item.get
+            out.append(
+                Problem(
+                    code=str(get("code") or ""),
+                    title=str(get("title") or ""),
+                    detail=str(get("detail") or ""),
+                    type=str(get("type") or ""),
+                    instance=str(get("instance") or ""),
+                    trace_id=str(get("traceId") or ""),
+                )
+            )
+    return tuple(out)
+
+
+CODE_REPORT_EXPIRED = "catalog-operation-report-is-expired"
+CODE_TOKEN_MALFORMED = "catalog-operation-token-is-malformed"  # noqa: S105 - an error code
+CODE_OPERATION_NOT_FOUND = "catalog-operation-not-found"
+
+_STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    410: ApiVersionGoneError,
+    413: PayloadTooLargeError,
+    429: RateLimitError,
+}
+_BAD_REQUEST_CODES: dict[str, type[ApiError]] = {
+    CODE_REPORT_EXPIRED: ReportExpiredError,
+    CODE_TOKEN_MALFORMED: MalformedOperationTokenError,
+}
+
+
+def _error_class(status: int, codes: set[str], operation: str) -> type[ApiError]:
+    if status >= 500:
+        return ServerError
+    if status == 400:
+        return next((c for code, c in _BAD_REQUEST_CODES.items() if code in codes), BadRequestError)
+    if status == 404 and (operation == "report" or CODE_OPERATION_NOT_FOUND in codes):
+        return OperationNotFoundError
+    return _STATUS_ERRORS.get(status, ApiError)
+
+
+def api_error(
+    status: int,
+    body: str,
+    headers: Mapping[str, str],
+    *,
+    method: str,
+    path: str,
+    operation: str,
+    cls: type[ApiError] | None = None,
+    reason: str | None = None,
+    now: float | None = None,
+) -> ApiError:
+    """The :class:`ApiError` for an error answer: its class (from the status, the problem codes and the
+    operation, unless ``cls`` forces one), the problems of Criteo's envelope, the trace ids, and the wait
+    the server asked for (429 and 5xx). ``headers`` must look names up case-insensitively (``httpx.Headers``)
+    or hold lower-case names."""
+    payload: Any = None
+    if body.strip():
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+    envelope = payload if isinstance(payload, dict) else {}
+    problems = parse_problems(envelope.get("errors"))
+    warnings = parse_problems(envelope.get("warnings"))
+    if cls is None:
+        cls = _error_class(status, {p.code for p in problems}, operation)
+    retry_after = None
+    if status == 429 or status >= 500:
+        wall = time.time() if now is None else now
+        retry_after = server_wait_hint(status, headers, (p.title for p in problems), wall)
+    return cls(
+        status,
+        problems,
+        tuple(dict.fromkeys(p.trace_id for p in problems if p.trace_id)),
+        body,
+        warnings=warnings,
+        method=method,
+        path=path,
+        retry_after=retry_after,
+        reason=reason,
+        operation=operation,
+    )

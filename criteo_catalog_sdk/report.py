@@ -1,11 +1,19 @@
-"""Batch reports and merchant statistics, read leniently from the raw JSON.
+"""Batch reports and merchant statistics: the one lenient reader, used by every path that reads them.
 
-:class:`Report` accepts every documented report: counters as strings, integers or null (the spec
-changed their type in 2025), with or without ``warningDetails``/``numberOfProductsWithWarnings``
-(no documented example has them), and any status string (an unknown one is simply not final).
-It parses lazily: the scalar fields are checked on construction, the per-product details are built on
-first access and cached, so reading a 1,000-error report costs little more than ``json.loads``.
-The raw body stays available as ``raw``.
+``get_report``, ``wait_for_report``, the push's watchers and its reconciliation all read reports
+through :class:`Report`; statistics through :class:`Stats`. Lenient in what we accept:
+
+- the status is compared case-insensitively (``validated`` is ``VALIDATED``); an unknown or missing
+  status is simply not final;
+- counters may be strings, integers or null (the spec changed their type in 2025); a counter that is
+  not an integer (``"n/a"``) becomes ``None``;
+- ``warningDetails`` / ``numberOfProductsWithWarnings`` may be absent (no documented report has them);
+  a details entry that is not an object, or an issue list that is not a list, is skipped.
+
+What was tolerated is listed in :attr:`Report.notes` and logged once per report at WARNING: never an
+exception. Only a body that is not a JSON object at all raises :class:`ResponseValidationError`.
+Parsing is lazy: the scalars on construction, the per-product details on first access (cached), so
+reading a 1,000-error report costs little more than ``orjson.loads``. The raw body stays in ``raw``.
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from criteo_catalog_sdk.errors import Problem, ResponseValidationError
+from criteo_catalog_sdk._logging import logger
+from criteo_catalog_sdk.errors import Problem, ResponseValidationError, parse_problems
 
 __all__ = [
     "KNOWN_STATUSES",
@@ -27,14 +36,13 @@ __all__ = [
     "ReportStatus",
     "Stats",
     "StatsRecord",
-    "parse_problems",
 ]
 
 ReportStatus = Literal["ACCEPTED", "IN_PROGRESS", "VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"]
+#: The final statuses: a report in one of them is never polled again.
 TERMINAL_STATUSES: frozenset[str] = frozenset({"VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"})
 KNOWN_STATUSES: frozenset[str] = TERMINAL_STATUSES | {"ACCEPTED", "IN_PROGRESS"}
 
-_INT32_MAX = 2**31 - 1
 T = TypeVar("T", bound=tuple[Any, ...])
 
 
@@ -61,10 +69,6 @@ class ProductWarnings(NamedTuple):
     warnings: tuple[ReportIssue, ...]
 
 
-def _invalid(what: str, raw: object) -> ResponseValidationError:
-    return ResponseValidationError(f"unexpected {what}", body=_dump(raw))
-
-
 def _dump(raw: object) -> str:
     try:
         return json.dumps(raw, ensure_ascii=False)
@@ -72,7 +76,8 @@ def _dump(raw: object) -> str:
         return repr(raw)
 
 
-def _counter(raw: Mapping[str, Any], key: str) -> int | None:
+def _counter(raw: Mapping[str, Any], key: str, notes: list[str]) -> int | None:
+    """An integer counter from a string, an integer or null; anything else is ``None`` and a note."""
     value = raw.get(key)
     if value is None:
         return None
@@ -80,31 +85,38 @@ def _counter(raw: Mapping[str, Any], key: str) -> int | None:
         return value
     if type(value) is str:
         text = value.strip()
-        if text.isdigit() or (text[:1] == "-" and text[1:].isdigit()):
+        if text.isascii() and (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())):
             return int(text)
     elif type(value) is float and value.is_integer():
         return int(value)
-    raise _invalid(f"{key} {value!r} (expected an integer, a digit string or null)", raw)
+    notes.append(f"{key} {value!r} is not an integer: read as unknown")
+    return None
 
 
 def _text(value: object) -> str:
     return value if type(value) is str else ("" if value is None else str(value))
 
 
-def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T]) -> tuple[T, ...]:
-    """``cls(productId, issues)`` for every entry of ``raw[key]``, in one pass.
+def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T], notes: list[str]) -> tuple[T, ...]:
+    """``cls(productId, issues)`` for every usable entry of ``raw[key]``, in one pass.
 
-    The hottest loop of reading a report (a 1,000-error report is ~2,300 objects): the per-issue
-    work is inlined here, and the tuples are built with ``tuple.__new__``.
+    The hottest loop of reading a report (a 1,000-error report is ~2,300 objects): the per-issue work
+    is inlined here and the tuples are built with ``tuple.__new__``. Unusable entries are skipped.
     """
-    items = raw.get(key) or ()
+    items = raw.get(key)
+    if not items:
+        return ()
+    if type(items) is not list:
+        notes.append(f"{key} is not a list: ignored")
+        return ()
     out: list[T] = []
     append = out.append
     new = tuple.__new__
     issue_cls = ReportIssue
     for item in items:
         if type(item) is not dict:
-            raise _invalid(f"{key} entry {item!r}", raw)
+            notes.append(f"{key} entry {_dump(item)[:80]} is not an object: skipped")
+            continue
         product_id = item.get("productId")
         if type(product_id) is not str:
             product_id = _text(product_id)
@@ -113,11 +125,14 @@ def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T]) -> tupl
             append(new(cls, (product_id, ())))
             continue
         if type(issues) is not list:
-            raise _invalid(f"{key} (expected a list)", raw)
+            notes.append(f"{key} of {product_id!r}: {inner} is not a list: read as none")
+            append(new(cls, (product_id, ())))
+            continue
         parsed: list[ReportIssue] = []
         for issue in issues:
             if type(issue) is not dict:
-                raise _invalid(f"{key} entry {issue!r}", raw)
+                notes.append(f"{key} of {product_id!r}: issue {_dump(issue)[:80]} is not an object: skipped")
+                continue
             kind = issue.get("type")
             message = issue.get("message")
             if type(kind) is not str or type(message) is not str:
@@ -127,18 +142,25 @@ def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T]) -> tupl
     return tuple(out)
 
 
-class Report:
-    """The report of a batch operation (``GET /preview/catalog/products/batch/report/{token}``).
+def _log_notes(what: str, notes: list[str]) -> None:
+    if notes:
+        logger.warning("%s read leniently: %s", what, "; ".join(notes))
 
-    ``status`` is one of ``ACCEPTED``, ``IN_PROGRESS`` (not final) or ``VALIDATED``,
-    ``VALIDATED_WITH_ERRORS``, ``FAILED`` (final, see :attr:`is_done`). Counters are ``int`` or ``None``
-    when the API sent null or nothing.
+
+class Report:
+    """The report of a batch operation (Criteo's ``GetCatalogProductsBatchReport``).
+
+    ``status`` is upper-cased: ``ACCEPTED``, ``IN_PROGRESS`` (not final) or ``VALIDATED``,
+    ``VALIDATED_WITH_ERRORS``, ``FAILED`` (final, see :attr:`is_done`); ``""`` when the answer had
+    none. Counters are ``int`` or ``None`` (null, absent or unreadable). ``notes`` lists what was read
+    leniently.
     """
 
     __slots__ = (
         "_error_details",
         "_warning_details",
         "import_request_timestamp",
+        "notes",
         "number_of_products_deleted",
         "number_of_products_in_the_batch",
         "number_of_products_upserted",
@@ -150,26 +172,25 @@ class Report:
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if not isinstance(raw, Mapping):
-            raise _invalid("report body (expected a JSON object)", raw)
+            raise ResponseValidationError("unexpected report body (expected a JSON object)", body=_dump(raw))
+        notes: list[str] = []
         status = raw.get("status")
-        if not isinstance(status, str) or not status:
-            raise _invalid(f"report status {status!r}", raw)
-        details = raw.get("errorDetails")
-        if details is not None and not isinstance(details, list):
-            raise _invalid("errorDetails (expected a list)", raw)
-        warnings = raw.get("warningDetails")
-        if warnings is not None and not isinstance(warnings, list):
-            raise _invalid("warningDetails (expected a list)", raw)
+        if isinstance(status, str) and status.strip():
+            self.status: str = status.strip().upper()
+        else:
+            self.status = ""
+            notes.append(f"status {status!r} is not a status: not final")
         self.raw: Mapping[str, Any] = raw
-        self.status: str = status
-        self.import_request_timestamp: int | None = _counter(raw, "importRequestTimestamp")
-        self.number_of_products_in_the_batch: int | None = _counter(raw, "numberOfProductsInTheBatch")
-        self.number_of_products_upserted: int | None = _counter(raw, "numberOfProductsUpserted")
-        self.number_of_products_deleted: int | None = _counter(raw, "numberOfProductsDeleted")
-        self.number_of_products_with_errors: int | None = _counter(raw, "numberOfProductsWithErrors")
-        self.number_of_products_with_warnings: int | None = _counter(raw, "numberOfProductsWithWarnings")
+        self.notes = notes
+        self.import_request_timestamp: int | None = _counter(raw, "importRequestTimestamp", notes)
+        self.number_of_products_in_the_batch: int | None = _counter(raw, "numberOfProductsInTheBatch", notes)
+        self.number_of_products_upserted: int | None = _counter(raw, "numberOfProductsUpserted", notes)
+        self.number_of_products_deleted: int | None = _counter(raw, "numberOfProductsDeleted", notes)
+        self.number_of_products_with_errors: int | None = _counter(raw, "numberOfProductsWithErrors", notes)
+        self.number_of_products_with_warnings: int | None = _counter(raw, "numberOfProductsWithWarnings", notes)
         self._error_details: tuple[ProductErrors, ...] | None = None
         self._warning_details: tuple[ProductWarnings, ...] | None = None
+        _log_notes("report", notes)
 
     @property
     def is_done(self) -> bool:
@@ -196,18 +217,26 @@ class Report:
 
     @property
     def error_details(self) -> tuple[ProductErrors, ...]:
-        """Per-product errors (empty when none). Built on first access; a malformed entry raises
-        :class:`ResponseValidationError` here."""
+        """Per-product errors (empty when none). Built on first access."""
         if self._error_details is None:
-            self._error_details = _details(self.raw, "errorDetails", "errors", ProductErrors)
+            notes: list[str] = []
+            self._error_details = _details(self.raw, "errorDetails", "errors", ProductErrors, notes)
+            self._noted(notes)
         return self._error_details
 
     @property
     def warning_details(self) -> tuple[ProductWarnings, ...]:
         """Per-product warnings (empty when none or absent). Built on first access."""
         if self._warning_details is None:
-            self._warning_details = _details(self.raw, "warningDetails", "warnings", ProductWarnings)
+            notes: list[str] = []
+            self._warning_details = _details(self.raw, "warningDetails", "warnings", ProductWarnings, notes)
+            self._noted(notes)
         return self._warning_details
+
+    def _noted(self, notes: list[str]) -> None:
+        if notes:
+            self.notes.extend(notes)
+            _log_notes("report details", notes)
 
     def __repr__(self) -> str:
         return (
@@ -236,7 +265,7 @@ _STATS_COUNTERS = (
 
 
 class StatsRecord(NamedTuple):
-    """Catalog counters for one time window (``None`` where the API sent nothing)."""
+    """Catalog counters for one time window (``None`` where the API sent nothing readable)."""
 
     start_date: datetime.datetime | None
     end_date: datetime.datetime | None
@@ -256,7 +285,7 @@ class StatsRecord(NamedTuple):
     variant: int | None
 
 
-def _date(raw: Mapping[str, Any], key: str, body: object) -> datetime.datetime | None:
+def _date(raw: Mapping[str, Any], key: str, notes: list[str]) -> datetime.datetime | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -267,60 +296,45 @@ def _date(raw: Mapping[str, Any], key: str, body: object) -> datetime.datetime |
             return isoparse(value)
         except (ValueError, OverflowError):
             pass
-    raise _invalid(f"{key} {value!r} (expected an ISO 8601 date-time)", body)
-
-
-def parse_problems(items: object) -> tuple[Problem, ...]:
-    """Problems from the ``errors`` or ``warnings`` list of an envelope; leniently (missing fields: "")."""
-    if not isinstance(items, list):
-        return ()
-    out = []
-    for item in items:
-        if isinstance(item, dict):
-            get = item.get
-            out.append(
-                Problem(
-                    code=str(get("code") or ""),
-                    title=str(get("title") or ""),
-                    detail=str(get("detail") or ""),
-                    type=str(get("type") or ""),
-                    instance=str(get("instance") or ""),
-                    trace_id=str(get("traceId") or ""),
-                )
-            )
-    return tuple(out)
+    notes.append(f"{key} {value!r} is not an ISO 8601 date-time: read as unknown")
+    return None
 
 
 class Stats:
-    """Catalog statistics of a merchant (``GET /preview/catalog/stats/merchants/{id}``).
+    """Catalog statistics of a merchant (Criteo's ``GetCatalogMerchantStats``).
 
     ``records`` holds one :class:`StatsRecord` per time window; ``errors``/``warnings`` are the
-    problems the API attached to the answer; ``raw`` is the body.
+    problems the API attached to the answer; ``raw`` is the body; ``notes`` what was read leniently.
     """
 
-    __slots__ = ("errors", "raw", "records", "warnings")
+    __slots__ = ("errors", "notes", "raw", "records", "warnings")
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if not isinstance(raw, Mapping):
-            raise _invalid("statistics body (expected a JSON object)", raw)
+            raise ResponseValidationError("unexpected statistics body (expected a JSON object)", body=_dump(raw))
+        notes: list[str] = []
         data = raw.get("data")
         records_raw: object = []
-        if data is not None:
-            if not isinstance(data, dict):
-                raise _invalid("statistics data (expected an object)", raw)
+        if isinstance(data, Mapping):
             records_raw = data.get("statisticsRecordList") or []
+        elif data is not None:
+            notes.append("data is not an object: no records")
         if not isinstance(records_raw, list):
-            raise _invalid("statisticsRecordList (expected a list)", raw)
+            notes.append("statisticsRecordList is not a list: no records")
+            records_raw = []
         records = []
         for item in records_raw:
-            if not isinstance(item, dict):
-                raise _invalid(f"statistics record {item!r}", raw)
-            counters = [_stats_counter(item, key, raw) for _, key in _STATS_COUNTERS]
-            records.append(StatsRecord(_date(item, "startDate", raw), _date(item, "endDate", raw), *counters))
+            if not isinstance(item, Mapping):
+                notes.append(f"statistics record {_dump(item)[:80]} is not an object: skipped")
+                continue
+            counters = [_counter(item, key, notes) for _, key in _STATS_COUNTERS]
+            records.append(StatsRecord(_date(item, "startDate", notes), _date(item, "endDate", notes), *counters))
         self.raw: Mapping[str, Any] = raw
         self.records: tuple[StatsRecord, ...] = tuple(records)
         self.errors: tuple[Problem, ...] = parse_problems(raw.get("errors"))
         self.warnings: tuple[Problem, ...] = parse_problems(raw.get("warnings"))
+        self.notes = notes
+        _log_notes("statistics", notes)
 
     @property
     def latest(self) -> StatsRecord | None:
@@ -337,10 +351,3 @@ class Stats:
 
 def _ts(when: datetime.datetime | None) -> float:
     return when.timestamp() if when is not None else float("-inf")
-
-
-def _stats_counter(item: Mapping[str, Any], key: str, body: object) -> int | None:
-    try:
-        return _counter(item, key)
-    except ResponseValidationError as exc:
-        raise _invalid(str(exc).removeprefix("unexpected "), body) from None

@@ -14,26 +14,60 @@ Data flow, one module per step::
     result       ProductOutcome, Summary, PushResult, JSON/CSV export
 """
 
-from criteo_catalog_sdk.push.chunking import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_MAX_BATCH_BYTES,
-    Batch,
-    Chunker,
-    RejectEntry,
-    SplitBatch,
-    chunk,
-    halve,
-    on_payload_too_large,
-)
-from criteo_catalog_sdk.push.delta import is_changed, partition_changed
-from criteo_catalog_sdk.push.feeds import FeedError, FeedRecord, read_csv, read_feed, read_jsonl
-from criteo_catalog_sdk.push.inflight import InFlightGuard
-from criteo_catalog_sdk.push.journal import Journal, JournalError, RunInfo
-from criteo_catalog_sdk.push.ratecontrol import AimdRateController, Pacer, TokenBucket
-from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation, is_terminal, reconcile
-from criteo_catalog_sdk.push.result import Issue, ProductOutcome, PushResult, Summary
-from criteo_catalog_sdk.push.validation import check_merchant_id, check_product_id, validate_product
-from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, Rejected, batch_body, content_hash
+import importlib
+from typing import Any
+
+# Loaded on first use: importing one building block (``push.validation`` from the client, say) must not
+# load SQLite, the journal and the pipeline.
+_LAZY: dict[str, str] = {
+    "AimdRateController": "criteo_catalog_sdk.push.ratecontrol",
+    "Batch": "criteo_catalog_sdk.push.chunking",
+    "Chunker": "criteo_catalog_sdk.push.chunking",
+    "DEFAULT_BATCH_SIZE": "criteo_catalog_sdk.push.chunking",
+    "DEFAULT_MAX_BATCH_BYTES": "criteo_catalog_sdk.push.chunking",
+    "EntryBuilder": "criteo_catalog_sdk.push.wire",
+    "EntryRef": "criteo_catalog_sdk.push.reconcile",
+    "FeedError": "criteo_catalog_sdk.push.feeds",
+    "FeedRecord": "criteo_catalog_sdk.push.feeds",
+    "InFlightGuard": "criteo_catalog_sdk.push.inflight",
+    "Issue": "criteo_catalog_sdk.push.result",
+    "Journal": "criteo_catalog_sdk.push.journal",
+    "JournalError": "criteo_catalog_sdk.push.journal",
+    "Pacer": "criteo_catalog_sdk.push.ratecontrol",
+    "PreparedEntry": "criteo_catalog_sdk.push.wire",
+    "ProductOutcome": "criteo_catalog_sdk.push.result",
+    "PushResult": "criteo_catalog_sdk.push.result",
+    "Reconciliation": "criteo_catalog_sdk.push.reconcile",
+    "RejectEntry": "criteo_catalog_sdk.push.chunking",
+    "Rejected": "criteo_catalog_sdk.push.wire",
+    "RunInfo": "criteo_catalog_sdk.push.journal",
+    "SplitBatch": "criteo_catalog_sdk.push.chunking",
+    "Summary": "criteo_catalog_sdk.push.result",
+    "TokenBucket": "criteo_catalog_sdk.push.ratecontrol",
+    "batch_body": "criteo_catalog_sdk.push.wire",
+    "check_merchant_id": "criteo_catalog_sdk.push.validation",
+    "check_product_id": "criteo_catalog_sdk.push.validation",
+    "chunk": "criteo_catalog_sdk.push.chunking",
+    "content_hash": "criteo_catalog_sdk.push.wire",
+    "halve": "criteo_catalog_sdk.push.chunking",
+    "is_changed": "criteo_catalog_sdk.push.delta",
+    "is_terminal": "criteo_catalog_sdk.push.reconcile",
+    "on_payload_too_large": "criteo_catalog_sdk.push.chunking",
+    "partition_changed": "criteo_catalog_sdk.push.delta",
+    "read_csv": "criteo_catalog_sdk.push.feeds",
+    "read_feed": "criteo_catalog_sdk.push.feeds",
+    "read_jsonl": "criteo_catalog_sdk.push.feeds",
+    "reconcile": "criteo_catalog_sdk.push.reconcile",
+    "validate_product": "criteo_catalog_sdk.push.validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

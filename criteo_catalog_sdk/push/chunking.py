@@ -11,14 +11,16 @@ from collections.abc import Iterable, KeysView, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
-from criteo_catalog_sdk.push.result import Issue
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.wire import MAX_REQUEST_BYTES, PreparedEntry, batch_body, body_size
 
+_DEFAULTS: Final = PushOptions()
 #: Default largest request body: a quarter of Criteo's 16 MB limit, so that a retry after a partial
 #: read or a proxy's own limit is not the next thing to fail, while 1000 typical products (~1-2 kB
 #: each) still fit.
-DEFAULT_MAX_BATCH_BYTES: Final = 4 * 1024 * 1024
-DEFAULT_BATCH_SIZE: Final = 1000
+DEFAULT_MAX_BATCH_BYTES: Final = _DEFAULTS.max_batch_bytes
+DEFAULT_BATCH_SIZE: Final = _DEFAULTS.batch_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
-from criteo_catalog_sdk._core import BATCH_PATH, REPORT_PATH_PREFIX, STATS_PATH_PREFIX
+from criteo_catalog_sdk._core import OP_BATCH, OP_REPORT, OP_STATS
 from criteo_catalog_sdk.errors import (
     ApiError,
     AuthenticationError,
@@ -28,16 +28,16 @@ from criteo_catalog_sdk.errors import (
     ResponseValidationError,
     TransportError,
 )
-from criteo_catalog_sdk.push.result import Issue
+from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.retry import RETRYABLE_STATUSES, RetryPolicy, decide, is_retryable
 
 #: A whole-catalog push is long: a batch gets at least this many attempts against transient failures
 #: (5xx, dropped connections), whatever the client's policy says, before the push gives up.
 MIN_SEND_ATTEMPTS: Final = 10
+#: The API's own operations (an authentication error of another came from the token endpoint).
+_API_OPERATIONS: Final = frozenset({OP_BATCH, OP_REPORT, OP_STATS})
 #: Statuses that mean "this batch is invalid as sent": give up on the batch, not on the push.
 _BATCH_STATUSES: Final = frozenset({400, 422})
-#: Paths of the API's own operations (an error with another path came from the token endpoint).
-_API_PATHS: Final = (BATCH_PATH, REPORT_PATH_PREFIX, STATS_PATH_PREFIX)
 
 
 class SendAction(enum.Enum):
@@ -190,7 +190,7 @@ def _auth_transient(error: AuthenticationError) -> bool:
     """Whether an authentication failure may pass on a new attempt: the token endpoint rate-limited or
     unavailable (429/5xx), or a 401 from the API itself after the token refresh (not a refusal of the
     credentials, which the token endpoint answers)."""
-    return error.status in RETRYABLE_STATUSES or error.path.startswith(_API_PATHS)
+    return error.status in RETRYABLE_STATUSES or error.operation in _API_OPERATIONS
 
 
 __all__ = [

@@ -45,13 +45,15 @@ import time
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
 
 from criteo_catalog_sdk._logging import logger
 from criteo_catalog_sdk.errors import CriteoError, InvalidRequestError, RateLimitError
-from criteo_catalog_sdk.polling import PollPolicy, next_poll_delay
-from criteo_catalog_sdk.push.chunking import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, Batch, Chunker
+from criteo_catalog_sdk.ids import check_merchant_id
+from criteo_catalog_sdk.polling import next_poll_delay
+from criteo_catalog_sdk.push.api import MAX_CONCURRENT_POLLS, DryRunApi, PushApi
+from criteo_catalog_sdk.push.chunking import Batch, Chunker
 from criteo_catalog_sdk.push.decisions import (
     PollAction,
     SendAction,
@@ -63,17 +65,13 @@ from criteo_catalog_sdk.push.decisions import (
 from criteo_catalog_sdk.push.delta import is_changed
 from criteo_catalog_sdk.push.feeds import FeedError, FeedRecord
 from criteo_catalog_sdk.push.journal import Journal, JournalError, RunInfo
+from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.progress import ProgressCallback, ProgressTracker
 from criteo_catalog_sdk.push.ratecontrol import Pacer
-from criteo_catalog_sdk.push.reconcile import is_terminal
 from criteo_catalog_sdk.push.result import Issue, PushResult, Summary
 from criteo_catalog_sdk.push.scheduling import SendQueue
-from criteo_catalog_sdk.push.validation import UnknownFields
 from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, Rejected
-from criteo_catalog_sdk.retry import RetryPolicy
-
-if TYPE_CHECKING:
-    from criteo_catalog_sdk.client import AsyncCatalogClient
+from criteo_catalog_sdk.report import Report
 
 T = TypeVar("T")
 
@@ -85,12 +83,6 @@ MAX_OUTSTANDING: Final = 512
 #: The pacer may burst this fraction of a second's budget. The rest is a standing cushion in the
 #: server's bucket: requests that reach it a little closer together than they left still pass.
 BURST_FRACTION: Final = 0.9
-#: Polls of reports in flight at once.
-MAX_CONCURRENT_POLLS: Final = 8
-DEFAULT_RATE_LIMIT: Final = 3000.0
-DEFAULT_CONCURRENCY: Final = 4
-#: How long to poll one batch's report (Criteo: processing can take up to an hour).
-DEFAULT_REPORT_TIMEOUT: Final = 3600.0
 
 Products = Iterable[Any] | AsyncIterable[Any]
 StateArg = str | os.PathLike[str] | Journal | None
@@ -114,105 +106,20 @@ class PushAborted(CriteoError):
         self.operations: tuple[str, ...] = ()
 
 
-class PushApi(Protocol):
-    """What the pipeline needs from the API: one send attempt, one report poll, and the policies."""
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        """How transient send failures are retried."""
-        ...
-
-    @property
-    def poll_policy(self) -> PollPolicy:
-        """When reports are polled."""
-        ...
-
-    async def submit(self, body: bytes) -> str:
-        """Send an encoded batch once (no retry); return its operation token or raise the typed error."""
-        ...
-
-    async def report(self, token: str) -> Mapping[str, Any]:
-        """Fetch a report's JSON (the client may retry transient failures)."""
-        ...
+def options_of(options: PushOptions | None, settings: Mapping[str, Any]) -> PushOptions:
+    """``options`` with keyword ``settings`` laid over them (see :class:`PushOptions`)."""
+    return PushOptions.of(options, **settings)
 
 
-class _NoApi:
-    """The API of a dry run: never called."""
-
-    retry_policy = RetryPolicy()
-    poll_policy = PollPolicy()
-
-    async def submit(self, body: bytes) -> str:  # pragma: no cover - a dry run sends nothing
-        raise RuntimeError("a dry run sends nothing")
-
-    async def report(self, token: str) -> Mapping[str, Any]:  # pragma: no cover - a dry run polls nothing
-        raise RuntimeError("a dry run polls nothing")
+def _burst(options: PushOptions) -> float:
+    """Products the pacer may send at once (see :data:`BURST_FRACTION`)."""
+    return max(1.0, options.rate_limit * BURST_FRACTION)
 
 
-class ClientPushApi:
-    """:class:`PushApi` over an :class:`~criteo_catalog_sdk.client.AsyncCatalogClient`."""
-
-    def __init__(self, client: AsyncCatalogClient) -> None:
-        self.client = client
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        """The client's retry policy."""
-        return self.client.retry_policy
-
-    @property
-    def poll_policy(self) -> PollPolicy:
-        """The client's poll policy."""
-        return self.client.poll_policy
-
-    async def submit(self, body: bytes) -> str:
-        """One attempt at ``submit_encoded_batch``."""
-        return await self.client._submit_encoded_once(body)
-
-    async def report(self, token: str) -> Mapping[str, Any]:
-        """``get_report(token).raw``."""
-        return (await self.client.get_report(token)).raw
-
-
-@dataclass(frozen=True, slots=True)
-class PushOptions:
-    """The settings of one push (see :func:`push`)."""
-
-    merchant_id: int
-    batch_size: int = DEFAULT_BATCH_SIZE
-    max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
-    rate_limit: float = DEFAULT_RATE_LIMIT
-    concurrency: int = DEFAULT_CONCURRENCY
-    delta: bool = False
-    delete_missing: bool = False
-    wait: bool = True
-    dry_run: bool = False
-    unknown_fields: UnknownFields = "reject"
-    report_timeout: float = DEFAULT_REPORT_TIMEOUT
-    max_delete_fraction: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.batch_size < 1:
-            raise InvalidRequestError("batch_size must be at least 1")
-        if not self.rate_limit > 0:
-            raise InvalidRequestError("rate_limit must be positive (products per second)")
-        if self.concurrency < 1:
-            raise InvalidRequestError("concurrency must be at least 1")
-        if not self.report_timeout >= 0:
-            raise InvalidRequestError("report_timeout must be >= 0 seconds")
-        if self.max_delete_fraction is not None and not 0 <= self.max_delete_fraction <= 1:
-            raise InvalidRequestError("max_delete_fraction must be between 0 and 1")
-
-    @property
-    def burst(self) -> float:
-        """Products the pacer may send at once (see :data:`BURST_FRACTION`)."""
-        return max(1.0, self.rate_limit * BURST_FRACTION)
-
-    @property
-    def effective_batch_size(self) -> int:
-        """Entries per batch: ``batch_size``, but never more than the burst. A batch larger than a
-        second's budget can only pass when the server's bucket is full, which leaves no cushion."""
-        return max(1, min(self.batch_size, int(self.burst)))
+def _effective_batch_size(options: PushOptions) -> int:
+    """Entries per batch: ``batch_size``, but never more than the burst. A batch larger than a second's
+    budget can only pass when the server's bucket is full, which leaves no cushion."""
+    return max(1, min(options.batch_size, int(_burst(options))))
 
 
 @dataclass(slots=True)
@@ -265,6 +172,7 @@ class _Pipeline:
         self,
         api: PushApi,
         journal: Journal,
+        merchant_id: int,
         options: PushOptions,
         products: Products,
         deletes: Iterable[str],
@@ -277,10 +185,11 @@ class _Pipeline:
         self.options = options
         self.products = products
         self.deletes = deletes
-        self.builder = EntryBuilder(options.merchant_id, unknown_fields=options.unknown_fields)
-        self.chunker = Chunker(options.effective_batch_size, options.max_batch_bytes)
+        self.merchant_id = merchant_id
+        self.builder = EntryBuilder(merchant_id, api_version=api.api_version, unknown_fields=options.unknown_fields)
+        self.chunker = Chunker(_effective_batch_size(options), options.max_batch_bytes)
         self.queue = SendQueue()
-        self.pacer = Pacer(options.rate_limit, burst=options.burst)
+        self.pacer = Pacer(options.rate_limit, burst=_burst(options))
         self.throttles = ThrottleTracker()
         self.progress = ProgressTracker(on_progress, lambda: self.pacer.rate)
         self.send_policy = send_policy(api.retry_policy)
@@ -326,10 +235,9 @@ class _Pipeline:
     async def execute(self) -> None:
         """Run the stages to the end (or raise :class:`PushAborted`, or be cancelled)."""
         opts = self.options
-        options = {k: v for k, v in asdict(opts).items() if k != "merchant_id"}
-        self.run = await self._j(self.journal.start_run, opts.merchant_id, resume=True, options=options)
+        self.run = await self._j(self.journal.start_run, self.merchant_id, resume=True, options=opts.to_dict())
         if self.run.resumed:
-            logger.info("resuming push run %d of merchant %d", self.run.run_id, opts.merchant_id)
+            logger.info("resuming push run %d of merchant %d", self.run.run_id, self.merchant_id)
         try:
             async with asyncio.TaskGroup() as tasks:
                 self._tasks = tasks
@@ -432,7 +340,7 @@ class _Pipeline:
         if self.options.delta:
             keys = [e.key for e in built if type(e) is PreparedEntry and e.method == "insert"]
             if keys:
-                synced = await self._j(self.journal.synced_hashes, self.options.merchant_id, keys)
+                synced = await self._j(self.journal.synced_hashes, self.merchant_id, keys)
         chunker = self.chunker
         # Keys the lookup cannot know about: in the open batch when it was made (not journaled yet), or
         # given to the chunker since. An earlier line of the product is queued or already sent (its batch
@@ -608,14 +516,14 @@ class _Pipeline:
         while True:
             await asyncio.sleep(delay)
             error: CriteoError | None = None
-            report: Mapping[str, Any] | None = None
+            report: Report | None = None
             async with self._poll_slots:
                 try:
                     report = await api.report(token)
                 except CriteoError as exc:
                     error = exc
             polls += 1
-            if report is not None and is_terminal(report):
+            if report is not None and report.is_done:
                 await self._j(self.journal.apply_report, batch_id, report)
                 self.progress.done += self._sizes.get(batch_id, 0)
                 await self._finish(batch_id)
@@ -730,55 +638,32 @@ async def push(
     *,
     merchant_id: int | str,
     deletes: Iterable[str] = (),
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
-    rate_limit: float = DEFAULT_RATE_LIMIT,
-    concurrency: int = DEFAULT_CONCURRENCY,
     state: StateArg = None,
-    delta: bool = False,
-    delete_missing: bool = False,
-    wait: bool = True,
     on_progress: ProgressCallback | None = None,
-    dry_run: bool = False,
-    unknown_fields: UnknownFields = "reject",
-    report_timeout: float = DEFAULT_REPORT_TIMEOUT,
-    max_delete_fraction: float | None = None,
+    options: PushOptions | None = None,
 ) -> PushResult:
-    """Push a whole catalog through ``api`` (``None`` only for a dry run); see ``AsyncCatalogClient.push``.
+    """Push a whole catalog through ``api`` (``None``: a dry run of the default generation); see
+    ``AsyncCatalogClient.push``.
 
     Raises :class:`PushAborted` when the push cannot go on (credentials, permissions, persistent API
     failure), :class:`~criteo_catalog_sdk.errors.InvalidRequestError` for invalid arguments.
     """
+    opts = options if options is not None else PushOptions()
     if isinstance(products, Mapping | str | bytes):
         raise InvalidRequestError("products must be an iterable of products: wrap a single product in a list")
     if isinstance(deletes, str | bytes):
         raise InvalidRequestError("deletes must be an iterable of product ids: wrap a single id in a list")
-    if api is None and not dry_run:
-        raise InvalidRequestError("an API client is required unless dry_run is set")
+    if api is None:
+        if not opts.dry_run:
+            raise InvalidRequestError("an API client is required unless dry_run is set")
+        api = DryRunApi()
+    merchant = check_merchant_id(merchant_id)
     try:
-        merchant = EntryBuilder(merchant_id).merchant_id
+        Chunker(_effective_batch_size(opts), opts.max_batch_bytes)
     except ValueError as exc:
         raise InvalidRequestError(str(exc)) from None
-    options = PushOptions(
-        merchant_id=merchant,
-        batch_size=batch_size,
-        max_batch_bytes=max_batch_bytes,
-        rate_limit=rate_limit,
-        concurrency=concurrency,
-        delta=delta,
-        delete_missing=delete_missing,
-        wait=wait,
-        dry_run=dry_run,
-        unknown_fields=unknown_fields,
-        report_timeout=report_timeout,
-        max_delete_fraction=max_delete_fraction,
-    )
-    try:
-        Chunker(options.effective_batch_size, max_batch_bytes)
-    except ValueError as exc:
-        raise InvalidRequestError(str(exc)) from None
-    journal, closer, state_path = _open_journal(state, dry_run)
-    pipeline = _Pipeline(api or _NoApi(), journal, options, products, deletes, on_progress, state_path)
+    journal, closer, state_path = _open_journal(state, opts.dry_run)
+    pipeline = _Pipeline(api, journal, merchant, opts, products, deletes, on_progress, state_path)
     try:
         try:
             await pipeline.execute()
@@ -796,7 +681,8 @@ async def push(
         if closer is not None:
             closer()
         raise
-    batches = states.get("pending", 0) if dry_run else len(tokens)
+    batches = states.get("pending", 0) if opts.dry_run else len(tokens)
+    notes = [*pipeline.notes, *(d.message for d in api.deprecations)]
     result = PushResult(
         summary,
         functools.partial(journal.outcomes, run_id),
@@ -804,7 +690,7 @@ async def push(
         run_id=run_id,
         operations=tokens,
         batches=batches,
-        notes=pipeline.notes,
+        notes=notes,
         resumed=run.resumed,
         closer=closer,
     )
@@ -847,17 +733,12 @@ async def _as_coroutine(factory: Callable[[], Awaitable[T]]) -> T:
 
 __all__ = [
     "BURST_FRACTION",
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_RATE_LIMIT",
-    "DEFAULT_REPORT_TIMEOUT",
     "MAX_OUTSTANDING",
     "READ_CHUNK",
-    "ClientPushApi",
     "Products",
     "PushAborted",
-    "PushApi",
-    "PushOptions",
     "StateArg",
+    "options_of",
     "push",
     "run_sync",
 ]

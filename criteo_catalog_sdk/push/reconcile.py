@@ -1,25 +1,24 @@
 """Mapping a terminal batch report back to the products of the batch, pure.
 
-The report (Criteo's JSON shape, facts sheet section 6) lists only the products with errors or
-warnings, by **lowercased** id; every other entry of a ``VALIDATED`` or ``VALIDATED_WITH_ERRORS``
-batch was applied. ``FAILED`` is less clear (the only documented example has its single product in
-``errorDetails``): entries without errors count as applied only if the report's
-``numberOfProductsUpserted`` + ``numberOfProductsDeleted`` counters cover them; otherwise they are
-reported rejected (``BatchFailed``) and their delta hashes are not committed, so they are sent again.
-
-Accepts the report as a plain mapping so that the client layer's ``Report`` model can hand over its
-raw JSON; counters may be strings, integers or null.
+The report (read by :class:`~criteo_catalog_sdk.report.Report`, the SDK's one lenient report reader)
+lists only the products with errors or warnings, by **lowercased** id; every other entry of a
+``VALIDATED`` or ``VALIDATED_WITH_ERRORS`` batch was applied. ``FAILED`` is less clear (the only
+documented example has its single product in ``errorDetails``): entries without errors count as
+applied only if the report's ``numberOfProductsUpserted`` + ``numberOfProductsDeleted`` counters cover
+them; otherwise they are reported rejected (``BatchFailed``) and their delta hashes are not committed,
+so they are sent again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
-from criteo_catalog_sdk.push.result import Issue, OutcomeStatus
-
-TERMINAL_STATUSES: Final = frozenset({"VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"})
+from criteo_catalog_sdk.ids import product_key
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.result import OutcomeStatus
+from criteo_catalog_sdk.report import Report, ReportIssue
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,77 +51,32 @@ class Reconciliation:
     unmatched_warnings: tuple[tuple[str, tuple[Issue, ...]], ...] = ()
 
 
-def report_status(report: Mapping[str, Any]) -> str:
-    """The report's status, upper-cased (``""`` if missing)."""
-    status = report.get("status")
-    return status.upper() if isinstance(status, str) else ""
+def _issues(product_id: str, found: tuple[ReportIssue, ...], kind: str) -> tuple[Issue, ...]:
+    if not found:
+        return (Issue("UnknownError", f"the report lists {product_id!r} with no {kind}"),)
+    return tuple(Issue(i.type or "UnknownError", i.message, is_server_related=i.is_server_related) for i in found)
 
 
-def is_terminal(report: Mapping[str, Any]) -> bool:
-    """Whether the report is final (VALIDATED, VALIDATED_WITH_ERRORS or FAILED)."""
-    return report_status(report) in TERMINAL_STATUSES
-
-
-def counter(report: Mapping[str, Any], name: str) -> int | None:
-    """A report counter as an int; they come as strings, integers or null."""
-    v = report.get(name)
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, str):
-        try:
-            return int(v)
-        except ValueError:
-            return None
-    return None
-
-
-def _issues(items: Any, kind: str) -> tuple[Issue, ...]:
-    out: list[Issue] = []
-    if isinstance(items, list):
-        for it in items:
-            if isinstance(it, Mapping):
-                server = it.get("isServerRelated")
-                out.append(
-                    Issue(
-                        type=str(it.get("type") or "UnknownError"),
-                        message=str(it.get("message") or ""),
-                        is_server_related=server if isinstance(server, bool) else None,
-                    )
-                )
-    if not out:
-        out.append(Issue("UnknownError", f"the report lists the product with no {kind}"))
-    return tuple(out)
-
-
-def _details(report: Mapping[str, Any], name: str, inner: str) -> dict[str, tuple[Issue, ...]]:
+def _by_key(details: Iterable[tuple[str, tuple[ReportIssue, ...]]], kind: str) -> dict[str, tuple[Issue, ...]]:
     out: dict[str, tuple[Issue, ...]] = {}
-    details = report.get(name)
-    if not isinstance(details, list):
-        return out
-    for d in details:
-        if not isinstance(d, Mapping):
-            continue
-        pid = d.get("productId")
-        if not isinstance(pid, str):
-            continue
-        key = pid.lower()  # reports lowercase ids; lowering again makes the match robust
-        out[key] = out.get(key, ()) + _issues(d.get(inner), inner)
+    for product_id, found in details:
+        key = product_key(product_id)  # reports lowercase ids; lowering again makes the match robust
+        out[key] = out.get(key, ()) + _issues(product_id, found, kind)
     return out
 
 
-def reconcile(report: Mapping[str, Any], entries: Sequence[EntryRef]) -> Reconciliation:
+def reconcile(report: Report | Mapping[str, Any], entries: Sequence[EntryRef]) -> Reconciliation:
     """Outcomes of the batch's entries from its terminal report. Raises ``ValueError`` if not terminal."""
-    status = report_status(report)
-    if status not in TERMINAL_STATUSES:
-        raise ValueError(f"report status {report.get('status')!r} is not terminal")
-    errors = _details(report, "errorDetails", "errors")
-    warnings = _details(report, "warningDetails", "warnings")
+    if not isinstance(report, Report):
+        report = Report(report)
+    if not report.is_done:
+        raise ValueError(f"report status {report.status!r} is not terminal")
+    errors = _by_key(report.error_details, "errors")
+    warnings = _by_key(report.warning_details, "warnings")
 
     confirmed = True
-    if status == "FAILED":
-        applied = (counter(report, "numberOfProductsUpserted") or 0) + (counter(report, "numberOfProductsDeleted") or 0)
+    if report.status == "FAILED":
+        applied = (report.number_of_products_upserted or 0) + (report.number_of_products_deleted or 0)
         clean = sum(1 for e in entries if e.key not in errors)
         confirmed = applied >= clean
 
@@ -151,14 +105,4 @@ def entry_refs(rows: Iterable[tuple[int, str, str, str]]) -> list[EntryRef]:
     return [EntryRef(*r) for r in rows]
 
 
-__all__ = [
-    "TERMINAL_STATUSES",
-    "EntryOutcome",
-    "EntryRef",
-    "Reconciliation",
-    "counter",
-    "entry_refs",
-    "is_terminal",
-    "reconcile",
-    "report_status",
-]
+__all__ = ["EntryOutcome", "EntryRef", "Reconciliation", "entry_refs", "reconcile"]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import IO, Any, Literal
 
+from criteo_catalog_sdk.issue import Issue
+
 #: What happened to one input product.
 #: ``pending``: its batch was accepted but its report not awaited (``wait=False``) or not yet terminal.
 OutcomeStatus = Literal["upserted", "deleted", "rejected", "superseded", "unchanged", "pending"]
@@ -22,52 +24,6 @@ OutcomeStatus = Literal["upserted", "deleted", "rejected", "superseded", "unchan
 Stage = Literal["client", "api"]
 
 OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = ("upserted", "deleted", "rejected", "superseded", "unchanged", "pending")
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem with a product: a client-side check that failed, or an error/warning from a report.
-
-    ``type`` is one of the SDK's codes (``MissingField``, ``TooLong``, ``WrongType``, ``InvalidValue``,
-    ``NonAsciiId``, ``InvalidId``, ``UnknownField``, ``Unserializable``, ``EntryTooLarge``,
-    ``PayloadTooLarge``, ``ParseError``, ``DuplicateId``, ``BatchRejected``, ``BatchFailed``,
-    ``ReportLost``) or, for stage ``api``, Criteo's own report type (``OverlargeBigImage``...).
-    """
-
-    type: str
-    message: str
-    field: str | None = None
-    length: int | None = None
-    limit: int | None = None
-    is_server_related: bool | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The issue as a JSON-ready dict, without the absent attributes."""
-        d: dict[str, Any] = {"type": self.type, "message": self.message}
-        if self.field is not None:
-            d["field"] = self.field
-        if self.length is not None:
-            d["length"] = self.length
-        if self.limit is not None:
-            d["limit"] = self.limit
-        if self.is_server_related is not None:
-            d["isServerRelated"] = self.is_server_related
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Issue:
-        """Rebuild an issue from :meth:`to_dict`'s output."""
-        return cls(
-            type=str(d["type"]),
-            message=str(d.get("message", "")),
-            field=d.get("field"),
-            length=d.get("length"),
-            limit=d.get("limit"),
-            is_server_related=d.get("isServerRelated"),
-        )
-
-    def __str__(self) -> str:
-        return f"{self.type}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

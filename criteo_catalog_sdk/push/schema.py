@@ -1,22 +1,26 @@
-"""Precomputed tables of the Product schema, for cheap per-product checks.
+"""Precomputed tables of the Product schema, for cheap per-product checks, one set per API generation.
 
 Validation runs once per product on catalogs of millions, so it must not walk a JSON Schema: it looks
-each key up in :data:`PRODUCT_FIELDS` and compares ``type(value)`` against a small integer kind.
-The tables are derived once, at import, from the effective spec shipped with the generated code
-(``criteo_catalog_sdk/_generated/<generation>/catalog.json``): when Criteo's spec changes, ``make update-spec``
-regenerates it and validation follows. Only the length limits, which Criteo states in prose, are
-written here.
+each key up in a table of fields and compares ``type(value)`` against a small integer kind. The tables
+(:class:`ProductSchema`) are derived once per generation, on first use, from that generation's
+effective spec shipped with the generated code (``criteo_catalog_sdk/_generated/<module>/catalog.json``):
+when Criteo's spec changes, ``make update-spec`` regenerates it and validation follows. Only the
+length limits, which Criteo states in prose, are written here. The module-level tables
+(:data:`PRODUCT_FIELDS`...) are those of the default generation.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
-from criteo_catalog_sdk.api_versions import get_api_version
-from criteo_catalog_sdk.entries import INT32_MAX as INT32_MAX  # one definition, re-exported for the push
-from criteo_catalog_sdk.entries import INT64_MAX as INT64_MAX
-from criteo_catalog_sdk.entries import INT64_MIN as INT64_MIN
+from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
+from criteo_catalog_sdk.ids import INT32_MAX as INT32_MAX  # one definition each, re-exported for the push
+from criteo_catalog_sdk.ids import INT32_MIN as INT32_MIN
+from criteo_catalog_sdk.ids import INT64_MAX as INT64_MAX
+from criteo_catalog_sdk.ids import INT64_MIN as INT64_MIN
+from criteo_catalog_sdk.ids import PRODUCT_ID_MAX_LENGTH as PRODUCT_ID_MAX_LENGTH
 
 # Kinds of values. Small ints: compared with ``is``/``==`` in the hot loop.
 STR: Final = 0
@@ -46,13 +50,6 @@ KIND_NAMES: Final[dict[int, str]] = {
     CHANNEL: '"online"',
     ANY: "any value",
 }
-
-INT32_MIN: Final = -(2**31)
-
-#: Product id length limit. Criteo documents no number for the Catalog API (only ``OverlargeID``
-#: exists; Retail Media says 50). 240 keeps every id that fits common commerce platforms while
-#: catching accidental garbage (a whole description pasted in the id column).
-PRODUCT_ID_MAX_LENGTH: Final = 240
 
 
 class ObjectSpec(NamedTuple):
@@ -134,28 +131,48 @@ def _product_fields(schemas: Mapping[str, Any]) -> dict[str, FieldSpec]:
     return {field: field_spec(prop, schemas, LENGTH_LIMITS.get(field, 0)) for field, prop in properties.items()}
 
 
-_SCHEMAS: Final = get_api_version().spec["components"]["schemas"]
-
-#: Every Product field (camelCase, as on the wire) -> how it is checked, derived from the effective
-#: spec shipped with the generated code, so that a regenerated spec is followed without code changes.
-PRODUCT_FIELDS: Final[dict[str, FieldSpec]] = _product_fields(_SCHEMAS)
-
-#: Required by the effective spec (channel excepted: it defaults to online), and non-empty for Criteo
-#: (MissingID / MissingName / MissingURL / MissingImages).
-REQUIRED_FIELDS: Final = tuple(name for name in _SCHEMAS["Product"].get("required", ()) if name != "channel")
-
 #: Fields that must be absolute http(s) URLs (Criteo's InvalidProductUrl / InvalidBigImageUrl).
 URL_FIELDS: Final = frozenset({"link", "imageLink"})
 
-#: Every nested object schema reachable from Product, by schema name.
-OBJECT_SPECS: Final[dict[str, ObjectSpec]] = {}
+
+class ProductSchema(NamedTuple):
+    """The Product tables of one API generation.
+
+    ``fields``: every Product field (camelCase, as on the wire) -> how it is checked; ``required``: the
+    fields required by the effective spec (channel excepted: it defaults to online), non-empty for
+    Criteo (MissingID / MissingName / MissingURL / MissingImages); ``objects``: every nested object
+    schema reachable from Product, by schema name.
+    """
+
+    api_version: str
+    fields: dict[str, FieldSpec]
+    required: tuple[str, ...]
+    objects: dict[str, ObjectSpec]
 
 
-def _collect(fields: Mapping[str, FieldSpec]) -> None:
+def _collect(fields: Mapping[str, FieldSpec], into: dict[str, ObjectSpec]) -> dict[str, ObjectSpec]:
     for spec in fields.values():
-        if spec.obj is not None and spec.obj.name not in OBJECT_SPECS:
-            OBJECT_SPECS[spec.obj.name] = spec.obj
-            _collect(spec.obj.fields)
+        if spec.obj is not None and spec.obj.name not in into:
+            into[spec.obj.name] = spec.obj
+            _collect(spec.obj.fields, into)
+    return into
 
 
-_collect(PRODUCT_FIELDS)
+@functools.cache
+def _schema_of(version: ApiVersion) -> ProductSchema:
+    schemas = version.spec["components"]["schemas"]
+    fields = _product_fields(schemas)
+    required = tuple(name for name in schemas["Product"].get("required", ()) if name != "channel")
+    return ProductSchema(version.name, fields, required, _collect(fields, {}))
+
+
+def product_schema(api_version: str | ApiVersion | None = None) -> ProductSchema:
+    """The Product tables of a generation (default: the SDK's default), built once per generation."""
+    return _schema_of(get_api_version(api_version))
+
+
+_DEFAULT: Final = product_schema()
+#: The default generation's tables (see :func:`product_schema` for another generation's).
+PRODUCT_FIELDS: Final[dict[str, FieldSpec]] = _DEFAULT.fields
+REQUIRED_FIELDS: Final = _DEFAULT.required
+OBJECT_SPECS: Final[dict[str, ObjectSpec]] = _DEFAULT.objects

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final
 
-from criteo_catalog_sdk.entries import int64_from_digits
-from criteo_catalog_sdk.push.result import Issue
+from criteo_catalog_sdk.api_versions import ApiVersion
+from criteo_catalog_sdk.ids import check_product_id, int64_from_digits, too_long
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.options import UnknownFields
 from criteo_catalog_sdk.push.schema import (
     ANY,
     BOOL,
@@ -35,20 +37,15 @@ from criteo_catalog_sdk.push.schema import (
     NUMBER,
     OBJECT,
     OBJECT_LIST,
-    PRODUCT_FIELDS,
-    PRODUCT_ID_MAX_LENGTH,
-    REQUIRED_FIELDS,
     STR,
     STR_LIST,
     STR_LIST_MAP,
     URL_FIELDS,
     FieldSpec,
     ObjectSpec,
+    ProductSchema,
+    product_schema,
 )
-
-#: What to do with a field the Product schema does not know: report the product (default), drop the
-#: field, or send it as is.
-UnknownFields = Literal["reject", "drop", "keep"]
 
 _SAME: Final = object()  # "value needs no normalization" marker
 _URL_PREFIXES: Final = ("https://", "http://")
@@ -69,7 +66,7 @@ def _check_value(path: str, value: Any, spec: FieldSpec, unknown: UnknownFields)
     if kind == STR:
         if isinstance(value, str):
             if spec.max_length and len(value) > spec.max_length:
-                return [_too_long(path, value, spec.max_length)], _SAME
+                return [too_long(path, value, spec.max_length)], _SAME
             return None, _SAME
         return [_wrong_type(path, value, spec)], _SAME
     if kind == OBJECT and spec.obj is not None:
@@ -186,31 +183,6 @@ def _check_object(path: str, value: Any, ospec: ObjectSpec, unknown: UnknownFiel
     return None, {k: v for k, v in out.items() if v is not _SAME}
 
 
-def _too_long(path: str, value: str, limit: int) -> Issue:
-    return Issue(
-        "TooLong", f"{path} is {len(value)} characters long, over the limit of {limit}", path, len(value), limit
-    )
-
-
-def check_product_id(product_id: object, field: str = "id") -> list[Issue]:
-    """Problems with a product id: not a non-empty string, not ASCII, control characters, surrounding
-    whitespace, longer than :data:`~criteo_catalog_sdk.push.schema.PRODUCT_ID_MAX_LENGTH`."""
-    if not isinstance(product_id, str):
-        return [Issue("WrongType", f"{field}: expected string, got {type(product_id).__name__}", field)]
-    if not product_id:
-        return [Issue("MissingField", f"{field} is required", field)]
-    issues: list[Issue] = []
-    if not product_id.isascii():
-        issues.append(Issue("NonAsciiId", f"{field} {product_id[:80]!r} is not ASCII", field, len(product_id)))
-    elif not product_id.isprintable() or product_id.strip() != product_id:
-        issues.append(
-            Issue("InvalidId", f"{field} {product_id[:80]!r} has control characters or surrounding spaces", field)
-        )
-    if len(product_id) > PRODUCT_ID_MAX_LENGTH:
-        issues.append(_too_long(field, product_id, PRODUCT_ID_MAX_LENGTH))
-    return issues
-
-
 # --- the fast path ---------------------------------------------------------------------------------
 # A product that is valid as is (the overwhelming majority) is checked by straight-line code over
 # precomputed tables with literal kind codes, and copied whole. Anything unusual (an unknown field,
@@ -229,7 +201,6 @@ def _fast_table(fields: Mapping[str, FieldSpec]) -> dict[str, _FastSpec]:
     return table
 
 
-_FAST_FIELDS: Final = _fast_table(PRODUCT_FIELDS)
 # The literals used below; a renumbering of the kinds must fail loudly at import.
 if (STR, BOOL, INT64, INT32, NUMBER, STR_LIST, OBJECT, OBJECT_LIST, STR_LIST_MAP, INT_OR_DIGITS, CHANNEL) != (
     0,
@@ -300,10 +271,9 @@ def _fast_value(spec: _FastSpec, value: Any) -> bool:
     return False  # STR_LIST_MAP, INT_OR_DIGITS: rare, left to the full check
 
 
-def _fast_ok(product: Mapping[str, Any]) -> list[str] | None:
+def _fast_ok(product: Mapping[str, Any], fields: dict[str, _FastSpec]) -> list[str] | None:
     """The top-level fields to drop (their value is None) if the product is otherwise certainly valid
     as is; ``None`` if the full check must run."""
-    fields = _FAST_FIELDS
     drop: list[str] = []
     for name, value in product.items():
         spec = fields.get(name)
@@ -336,31 +306,59 @@ def _fast_ok(product: Mapping[str, Any]) -> list[str] | None:
     return drop
 
 
-def validate_product(
-    product: Mapping[str, Any], unknown_fields: UnknownFields = "reject"
-) -> tuple[dict[str, Any] | None, list[Issue]]:
-    """Check one product (Criteo's camelCase field names) and normalize it for sending.
+class ProductValidator:
+    """Checks products against one generation's Product tables (see :func:`validate_product`)."""
 
-    Returns ``(normalized, [])`` when the product may be sent (a new dict: ``None`` values dropped,
-    ``channel`` set to ``online``; the input is never modified), or ``(None, issues)`` listing
-    everything wrong with it.
-    """
-    drop = _fast_ok(product)
-    if drop is not None:
-        out = dict(product)  # copying a dict whole is several times cheaper than rebuilding it
-        for name in drop:
-            del out[name]
-        out["channel"] = "online"
-        return out, []
-    return _validate_full(product, unknown_fields)
+    __slots__ = ("_fast", "schema")
+
+    def __init__(self, schema: ProductSchema) -> None:
+        self.schema = schema
+        self._fast = _fast_table(schema.fields)
+
+    def validate(
+        self, product: Mapping[str, Any], unknown_fields: UnknownFields = "reject"
+    ) -> tuple[dict[str, Any] | None, list[Issue]]:
+        """Check one product (Criteo's camelCase field names) and normalize it for sending.
+
+        Returns ``(normalized, [])`` when the product may be sent (a new dict: ``None`` values dropped,
+        ``channel`` set to ``online``; the input is never modified), or ``(None, issues)`` listing
+        everything wrong with it.
+        """
+        drop = _fast_ok(product, self._fast)
+        if drop is not None:
+            out = dict(product)  # copying a dict whole is several times cheaper than rebuilding it
+            for name in drop:
+                del out[name]
+            out["channel"] = "online"
+            return out, []
+        return _validate_full(product, unknown_fields, self.schema)
+
+
+_VALIDATORS: dict[str, ProductValidator] = {}
+
+
+def product_validator(api_version: str | ApiVersion | None = None) -> ProductValidator:
+    """The validator of a generation's Product schema (default: the SDK's default generation)."""
+    schema = product_schema(api_version)
+    found = _VALIDATORS.get(schema.api_version)
+    if found is None or found.schema is not schema:
+        found = _VALIDATORS[schema.api_version] = ProductValidator(schema)
+    return found
+
+
+def validate_product(
+    product: Mapping[str, Any], unknown_fields: UnknownFields = "reject", api_version: str | ApiVersion | None = None
+) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """Check one product against a generation's Product schema; see :meth:`ProductValidator.validate`."""
+    return product_validator(api_version).validate(product, unknown_fields)
 
 
 def _validate_full(
-    product: Mapping[str, Any], unknown_fields: UnknownFields
+    product: Mapping[str, Any], unknown_fields: UnknownFields, schema: ProductSchema
 ) -> tuple[dict[str, Any] | None, list[Issue]]:
     issues: list[Issue] | None = None
     changes: dict[str, Any] | None = None  # field -> normalized value, or _SAME meaning "drop"
-    fields = PRODUCT_FIELDS
+    fields = schema.fields
     for name, value in product.items():
         spec = fields.get(name)
         if spec is not None:
@@ -368,7 +366,7 @@ def _validate_full(
                 limit = spec[1]
                 if limit and len(value) > limit:
                     issues = issues or []
-                    issues.append(_too_long(name, value, limit))
+                    issues.append(too_long(name, value, limit))
                 continue
             if value is None:
                 changes = changes or {}
@@ -388,7 +386,7 @@ def _validate_full(
             issues = issues or []
             issues.append(Issue("UnknownField", f"{name!r} is not a Product field", str(name)))
 
-    for name in REQUIRED_FIELDS:
+    for name in schema.required:
         value = product.get(name)
         if value is None or value == "":
             issues = issues or []
@@ -418,25 +416,6 @@ def _validate_full(
     return out, []
 
 
-def product_key(product_id: str) -> str:
-    """The key under which an id is unique for Criteo: reports lowercase ids, and ids differing only by
-    case are the same product."""
-    return product_id.lower()
-
-
-def check_merchant_id(merchant_id: object) -> int:
-    """The merchant id as the int32 Criteo expects; a digit string is accepted. Raises ``ValueError``."""
-    if isinstance(merchant_id, bool):
-        raise ValueError("merchant_id must be an integer")
-    if isinstance(merchant_id, str) and merchant_id.isascii() and merchant_id.isdigit():
-        merchant_id = int(merchant_id)
-    if not isinstance(merchant_id, int):
-        raise ValueError(f"merchant_id must be an integer, got {type(merchant_id).__name__}")
-    if not 0 < merchant_id <= INT32_MAX:
-        raise ValueError(f"merchant_id {merchant_id} is not a positive int32")
-    return merchant_id
-
-
 def as_product_mapping(obj: object) -> Mapping[str, Any]:
     """Accept a dict, any mapping, or a model with ``to_dict()`` (the generated ``Product``).
 
@@ -455,10 +434,9 @@ def as_product_mapping(obj: object) -> Mapping[str, Any]:
 
 
 __all__ = [
+    "ProductValidator",
     "UnknownFields",
     "as_product_mapping",
-    "check_merchant_id",
-    "check_product_id",
-    "product_key",
+    "product_validator",
     "validate_product",
 ]

@@ -20,14 +20,10 @@ from typing import Any, Final, Literal, NamedTuple
 
 import orjson
 
-from criteo_catalog_sdk.push.result import Issue
-from criteo_catalog_sdk.push.validation import (
-    UnknownFields,
-    as_product_mapping,
-    check_merchant_id,
-    check_product_id,
-    validate_product,
-)
+from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
+from criteo_catalog_sdk.ids import check_merchant_id, check_product_id, product_key
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.validation import UnknownFields, as_product_mapping, product_validator
 
 Method = Literal["insert", "delete"]
 
@@ -81,7 +77,7 @@ def canonical_json(product: Mapping[str, Any]) -> bytes:
 
 
 def batch_body(entries: Iterable[bytes]) -> bytes:
-    """The request body of ``POST /preview/catalog/products/batch`` from serialized entries."""
+    """The request body of a batch (``{"entries": [...]}``) from serialized entries."""
     return b'{"entries":[' + b",".join(entries) + b"]}"
 
 
@@ -93,22 +89,29 @@ def body_size(n_entries: int, entries_bytes: int) -> int:
 class EntryBuilder:
     """Turns products and ids into :class:`PreparedEntry` (or :class:`Rejected`) for one merchant.
 
-    This is the whole per-product CPU cost of a push on the client: validate, normalize, serialize,
-    hash. ``unknown_fields`` is passed to :func:`~criteo_catalog_sdk.push.validation.validate_product`.
+    This is the whole per-product CPU cost of a push on the client: validate (against the Product
+    schema of ``api_version``), normalize, serialize, hash. ``merchantId`` is written as that
+    generation's published type (a JSON integer, or a digit string). ``unknown_fields`` is passed to
+    :meth:`~criteo_catalog_sdk.push.validation.ProductValidator.validate`. An invalid merchant id raises
+    :class:`~criteo_catalog_sdk.errors.InvalidRequestError`.
     """
 
     def __init__(
         self,
         merchant_id: int | str,
         *,
+        api_version: str | ApiVersion | None = None,
         unknown_fields: UnknownFields = "reject",
         max_entry_bytes: int = MAX_ENTRY_BYTES,
     ) -> None:
+        version = get_api_version(api_version)
         self.merchant_id = check_merchant_id(merchant_id)
         self.unknown_fields: UnknownFields = unknown_fields
         self.max_entry_bytes = max_entry_bytes
-        self._insert_prefix = b'{"merchantId":%d,"method":"insert","product":' % self.merchant_id
-        self._delete_prefix = b'{"merchantId":%d,"method":"delete","productId":' % self.merchant_id
+        self._validate = product_validator(version).validate
+        merchant = orjson.dumps(version.merchant_id_value(self.merchant_id))
+        self._insert_prefix = b'{"merchantId":%s,"method":"insert","product":' % merchant
+        self._delete_prefix = b'{"merchantId":%s,"method":"delete","productId":' % merchant
 
     def insert(self, position: int, product: object) -> PreparedEntry | Rejected:
         """Check and serialize one product (a dict, mapping or model) as an insert entry."""
@@ -119,7 +122,7 @@ class EntryBuilder:
                 mapping = as_product_mapping(product)
             except TypeError as exc:
                 return Rejected(position, None, (Issue("WrongType", str(exc)),))
-        normalized, issues = validate_product(mapping, self.unknown_fields)
+        normalized, issues = self._validate(mapping, self.unknown_fields)
         if normalized is None:
             pid = mapping.get("id")
             return Rejected(position, pid if isinstance(pid, str) else None, tuple(issues))
@@ -131,7 +134,7 @@ class EntryBuilder:
         data = b"".join((self._insert_prefix, canonical, b"}"))
         if len(data) > self.max_entry_bytes:
             return Rejected(position, product_id, (_too_large(len(data), self.max_entry_bytes),))
-        return PreparedEntry(position, product_id.lower(), product_id, "insert", data, content_hash(canonical))
+        return PreparedEntry(position, product_key(product_id), product_id, "insert", data, content_hash(canonical))
 
     def delete(self, position: int, product_id: object) -> PreparedEntry | Rejected:
         """A delete entry for one product id (checked like a product's id)."""
@@ -139,7 +142,7 @@ class EntryBuilder:
         if issues or not isinstance(product_id, str):
             return Rejected(position, product_id if isinstance(product_id, str) else None, tuple(issues))
         data = self._delete_prefix + orjson.dumps(product_id) + b"}"
-        return PreparedEntry(position, product_id.lower(), product_id, "delete", data, None)
+        return PreparedEntry(position, product_key(product_id), product_id, "delete", data, None)
 
 
 def _too_large(size: int, limit: int) -> Issue:

@@ -231,7 +231,7 @@ class ScriptedCriteo:
                     if product.get("channel") != "online":
                         return envelope(400, "required-field", "product.channel is required", path)
                     pid = product["id"]
-                    if not product.get("imageLink"):
+                    if "broken" in product.get("imageLink", ""):  # an image Criteo cannot fetch
                         bad.append(pid.lower())
                 else:
                     pid = entry["productId"]

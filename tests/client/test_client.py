@@ -161,7 +161,7 @@ def test_submit_batch_sends_one_compact_spec_shaped_body() -> None:
 def test_upsert_and_delete_helpers() -> None:
     api = FakeAPI()
     client, _ = sync_client(api)
-    model = Product(id="m-1", title="T", link="l", image_link="i")
+    model = Product(id="m-1", title="T", link="https://x/m-1", image_link="https://x/m-1.jpg")
     client.upsert_products(77, [PRODUCT, model])
     client.delete_products("77", ["a", "b"])
     upsert, delete = (json.loads(r.content)["entries"] for r in api.api_requests("batch"))
@@ -191,7 +191,9 @@ def test_submit_encoded_batch_sends_the_bytes_as_they_are() -> None:
         (lambda c: c.submit_batch([]), InvalidBatchError),
         (lambda c: c.upsert_products(1, []), InvalidBatchError),
         (lambda c: c.upsert_products(1, [PRODUCT, {**PRODUCT, "id": "SKU-1"}]), InvalidBatchError),
-        (lambda c: c.upsert_products("12x", [PRODUCT]), InvalidBatchError),
+        (lambda c: c.upsert_products("12x", [PRODUCT]), InvalidRequestError),
+        (lambda c: c.upsert_products(0, [PRODUCT]), InvalidRequestError),
+        (lambda c: c.upsert_products(1, [{**PRODUCT, "price": {"value": 49.99}}]), InvalidBatchError),
         (lambda c: c.upsert_products(1, PRODUCT), InvalidRequestError),
         (lambda c: c.delete_products(1, "sku-1"), InvalidRequestError),
         (lambda c: c.get_report(""), InvalidRequestError),
@@ -543,4 +545,6 @@ async def test_async_errors_and_refusals() -> None:
 async def test_async_from_env_and_repr() -> None:
     env = {"CRITEO_CLIENT_ID": "aid", "CRITEO_CLIENT_SECRET": "asecret"}
     async with AsyncCatalogClient.from_env(environ=env) as client:
-        assert repr(client) == "AsyncCatalogClient(client_id='aid', base_url='https://api.criteo.com')"
+        assert repr(client) == (
+            "AsyncCatalogClient(client_id='aid', base_url='https://api.criteo.com', api_version='preview')"
+        )

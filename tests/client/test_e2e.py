@@ -63,7 +63,7 @@ def test_push_poll_delete_and_stats(criteo: ScriptedCriteo) -> None:
             [
                 product("Sku-A", googleProductCategory=None),  # Criteo's own example sends a null
                 Product(id="Sku-B", title="B", link="https://shop.example/b", image_link="https://i/b.jpg"),
-                product("Sku-C", imageLink=""),  # the server reports it as an error
+                product("Sku-C", imageLink="https://i/broken.jpg"),  # valid here; the server cannot fetch it
             ],
         )
         report = c.wait_for_report(token, timeout=30, on_poll=lambda r: polls.append(r.status))

@@ -23,8 +23,11 @@ from criteo_catalog_sdk import (
     ReportExpiredError,
     ResponseValidationError,
     ServerError,
+    _core,
 )
-from criteo_catalog_sdk._core import Call, batch_call, error_from_response, interpret, report_call, stats_call
+from criteo_catalog_sdk._core import Call, error_from_response, interpret
+from criteo_catalog_sdk.api_versions import get_api_version
+from criteo_catalog_sdk.report import Stats
 
 from .fakes import BASE_URL, DOC_TOKEN, Example, FakeAPI, documented_examples, problem, sync_client
 
@@ -45,6 +48,20 @@ EXPECTED: dict[tuple[str, int], type[Exception]] = {
     ("report", 503): ServerError,
 }
 ERROR_EXAMPLES = [e for e in documented_examples() if e.status >= 400]
+
+PREVIEW = get_api_version("preview")
+
+
+def batch_call(body: bytes) -> Call[str]:
+    return _core.batch_call(PREVIEW, body)
+
+
+def report_call(token: str) -> Call[Report]:
+    return _core.report_call(PREVIEW, token)
+
+
+def stats_call(merchant_id: int, hours: int) -> Call[Stats]:
+    return _core.stats_call(PREVIEW, merchant_id, hours)
 
 
 def _call(example: Example) -> Call[Any]:
@@ -139,9 +156,9 @@ def test_no_error_status_is_ever_returned(status: int) -> None:
         (batch_call(b"{}"), b"{}"),
         (batch_call(b"{}"), b'{"operationToken": 5}'),
         (batch_call(b"{}"), b"[]"),
-        (report_call(DOC_TOKEN), b'{"status": 1}'),
+        (report_call(DOC_TOKEN), b'"VALIDATED"'),
         (report_call(DOC_TOKEN), b""),
-        (stats_call(1, 24), b'{"data": 3}'),
+        (stats_call(1, 24), b"[3]"),
     ],
 )
 def test_unparseable_success_raises_response_validation_error(call: Call[Any], body: bytes) -> None:
@@ -174,7 +191,9 @@ def test_documented_errors_through_the_client(example: Example) -> None:
     client, _ = sync_client(api)
     with client, pytest.raises(ApiError) as info:
         if route == "batch":
-            client.upsert_products(123, [{"id": "a", "title": "t", "link": "l", "imageLink": "i"}])
+            client.upsert_products(
+                123, [{"id": "a", "title": "t", "link": "https://x/a", "imageLink": "https://x/a.jpg"}]
+            )
         else:
             client.get_report(example.path.rsplit("/", 1)[1])
     assert type(info.value) is EXPECTED[(route, example.status)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import time
 from typing import Any
 
 import pytest
@@ -99,69 +98,64 @@ def test_report_without_error_details_is_read_as_no_errors() -> None:
     assert Report(raw).error_details == ()
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        [],
-        "VALIDATED",
-        {},
-        {"status": None},
-        {"status": 3},
-        report_body(numberOfProductsUpserted="many"),
-        report_body(numberOfProductsUpserted=[1]),
-        report_body(numberOfProductsUpserted=True),
-        report_body(errorDetails={"a": 1}),
-        report_body(warningDetails="none"),
-    ],
-)
-def test_malformed_reports_raise_response_validation_error(raw: Any) -> None:
+@pytest.mark.parametrize("raw", [[], "VALIDATED", 3, None])
+def test_a_body_that_is_not_an_object_is_not_a_report(raw: Any) -> None:
     with pytest.raises(ResponseValidationError) as info:
         Report(raw)
     assert info.value.body
 
 
-def test_malformed_details_raise_on_access() -> None:
-    report = Report(report_body(errorDetails=["not an object"]))
-    with pytest.raises(ResponseValidationError):
-        _ = report.error_details
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        ({}, ""),
+        ({"status": None}, ""),
+        ({"status": 3}, ""),
+        (report_body("validated"), "VALIDATED"),
+        (report_body(" Validated_With_Errors "), "VALIDATED_WITH_ERRORS"),
+        (report_body("failed"), "FAILED"),
+        (report_body("in_progress"), "IN_PROGRESS"),
+    ],
+)
+def test_statuses_are_read_case_insensitively_and_a_missing_one_is_not_final(
+    raw: dict[str, Any], status: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = Report(raw)
+    assert report.status == status
+    assert report.is_done == (status in {"VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"})
+    assert bool(report.notes) == (status == "")  # a missing status is noted, a lower-case one is not odd
+
+
+@pytest.mark.parametrize("value", ["n/a", "many", [1], True, {"n": 1}, 1.5, "1e3", "٣"])
+def test_a_counter_that_is_not_an_integer_is_none_with_one_warning(
+    value: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = Report(report_body("VALIDATED", numberOfProductsUpserted=value, numberOfProductsInTheBatch=value))
+    assert report.number_of_products_upserted is None and report.number_of_products_in_the_batch is None
+    assert report.is_done and len(report.notes) == 2
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "numberOfProductsUpserted" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("details", "kept"),
+    [
+        ({"a": 1}, 0),
+        ("none", 0),
+        (["not an object", {"productId": "b", "errors": []}], 1),
+        ([{"productId": "c", "errors": "oops"}], 1),
+        ([{"productId": "d", "errors": ["x", {"type": "MissingName", "message": "m"}]}], 1),
+    ],
+)
+def test_malformed_details_are_skipped_and_noted(details: object, kept: int) -> None:
+    report = Report(report_body("VALIDATED_WITH_ERRORS", errorDetails=details, warningDetails=details))
+    assert len(report.error_details) == kept and len(report.warning_details) == kept
+    assert report.notes  # what was skipped is said
 
 
 def test_details_are_built_once() -> None:
     report = Report(report_body(errorDetails=[{"productId": "a", "errors": []}]))
     assert report.error_details is report.error_details
-
-
-def _big_report(n: int) -> bytes:
-    details = [
-        {
-            "productId": f"product-{i:05d}",
-            "errors": [{"type": "MissingImages", "message": f"image missing for {i}", "isServerRelated": False}],
-        }
-        for i in range(n)
-    ]
-    body = report_body("VALIDATED_WITH_ERRORS", numberOfProductsWithErrors=str(n), errorDetails=details)
-    return json.dumps(body).encode()
-
-
-def _best_of(fns: list[Any], repeat: int = 40) -> list[float]:
-    """The best time of each function, measured interleaved so that machine load hits all alike."""
-    best = [float("inf")] * len(fns)
-    for _ in range(repeat):
-        for k, fn in enumerate(fns):
-            start = time.perf_counter()
-            fn()
-            best[k] = min(best[k], time.perf_counter() - start)
-    return best
-
-
-def test_parsing_a_1000_error_report_costs_little_more_than_json_loads() -> None:
-    body = _big_report(1000)
-    loads, parse, parse_and_read = _best_of(
-        [lambda: json.loads(body), lambda: Report(json.loads(body)), lambda: Report(json.loads(body)).error_details]
-    )
-    assert parse < 2 * loads
-    assert parse_and_read < 4 * loads  # even reading every detail stays cheap
-    assert len(Report(json.loads(body)).error_details) == 1000
 
 
 STATS_BODY = {
@@ -204,14 +198,15 @@ def test_stats_parse() -> None:
     assert stats.errors == ()
 
 
-def test_stats_lenient_and_strict_where_it_matters() -> None:
+def test_stats_are_read_leniently() -> None:
     assert Stats({"data": None}).records == ()
     assert Stats({}).latest is None
     with_errors = Stats({"data": None, "errors": [{"code": "x", "title": "T", "traceId": "1"}]})
     assert with_errors.errors[0].code == "x"
-    with pytest.raises(ResponseValidationError):
-        Stats({"data": {"statisticsRecordList": [{"total": "lots"}]}})
-    with pytest.raises(ResponseValidationError):
-        Stats({"data": {"statisticsRecordList": [{"endDate": "yesterday"}]}})
+    lots = Stats({"data": {"statisticsRecordList": [{"total": "lots", "added": "2"}]}})
+    assert (lots.records[0].total, lots.records[0].added, len(lots.notes)) == (None, 2, 1)
+    yesterday = Stats({"data": {"statisticsRecordList": [{"endDate": "yesterday"}]}})
+    assert yesterday.records[0].end_date is None and yesterday.notes
+    assert Stats({"data": 3}).records == ()
     with pytest.raises(ResponseValidationError):
         Stats([])  # type: ignore[arg-type]

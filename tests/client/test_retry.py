@@ -25,6 +25,8 @@ from criteo_catalog_sdk.retry import (
     backoff,
     decide,
     is_retryable,
+)
+from criteo_catalog_sdk.wait_hints import (
     parse_ratelimit_reset,
     parse_retry_after,
     parse_retry_in_title,

@@ -220,7 +220,7 @@ def test_delta_and_delete_missing(criteo_simulator: CriteoSimulator, tmp_path: P
         tmp_path / "small.jsonl", [product(id=f"D{i}", title="changed" if i == 0 else f"T{i}") for i in range(8)]
     )
     sim.control.clear_requests()
-    result = invoke(sim, "push", smaller, *args, "--delete-missing")
+    result = invoke(sim, "push", smaller, *args, "--delete-missing", "--max-delete-fraction", "0.2")
     assert result.exit_code == 0
     data = one_json(result)
     assert (data["products"], data["upserted"], data["deleted"]) == (10, 1, 2)  # 7 unchanged, not sent

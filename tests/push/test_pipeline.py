@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from criteo_catalog_sdk import client as client_module
-from criteo_catalog_sdk._core import BATCH_PATH, REPORT_PATH_PREFIX
+from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.errors import (
     AuthenticationError,
     BadRequestError,
@@ -36,7 +35,7 @@ from criteo_catalog_sdk.errors import (
 from criteo_catalog_sdk.errors import TimeoutError as SdkTimeoutError
 from criteo_catalog_sdk.models import Product
 from criteo_catalog_sdk.polling import PollPolicy
-from criteo_catalog_sdk.push import chunking, pipeline
+from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.decisions import (
     MIN_SEND_ATTEMPTS,
     PollAction,
@@ -48,11 +47,13 @@ from criteo_catalog_sdk.push.decisions import (
 )
 from criteo_catalog_sdk.push.feeds import read_jsonl
 from criteo_catalog_sdk.push.journal import Journal
-from criteo_catalog_sdk.push.pipeline import PushAborted, PushOptions, push
+from criteo_catalog_sdk.push.options import PushOptions
+from criteo_catalog_sdk.push.pipeline import PushAborted, push
 from criteo_catalog_sdk.push.progress import ProgressEvent, ProgressTracker
 from criteo_catalog_sdk.push.ratecontrol import Pacer
 from criteo_catalog_sdk.push.result import PushResult
 from criteo_catalog_sdk.push.scheduling import SendQueue
+from criteo_catalog_sdk.report import Report
 from criteo_catalog_sdk.retry import RetryPolicy
 
 from .conftest import product
@@ -64,6 +65,9 @@ FAST_RETRY = RetryPolicy(attempts=5, initial_wait=0.001, max_wait=0.005, jitter=
 
 class FakeApi:
     """A fake Criteo for the pipeline: scheduled failures, lost reports, the in-flight invariant."""
+
+    api_version = get_api_version()
+    deprecations = ()
 
     def __init__(self, *, retry: RetryPolicy = FAST_RETRY, poll: PollPolicy = FAST_POLL) -> None:
         self.retry_policy = retry
@@ -125,7 +129,7 @@ class FakeApi:
         self.unfinished[token] = set(keys)
         return token
 
-    async def report(self, token: str) -> dict[str, Any]:
+    async def report(self, token: str) -> Report:
         await asyncio.sleep(0)
         if self.report_faults:
             fault = self.report_faults.popleft()
@@ -137,7 +141,7 @@ class FakeApi:
             raise OperationNotFoundError(404)
         op["polls"] += 1
         if op["polls"] <= self.in_progress_polls:
-            return {"status": "IN_PROGRESS", "errorDetails": []}
+            return Report({"status": "IN_PROGRESS", "errorDetails": []})
         if not op.get("applied"):
             op["applied"] = True
             for key, prod in op["changes"]:
@@ -146,18 +150,27 @@ class FakeApi:
                 else:
                     self.catalog[key] = prod
         self.unfinished.pop(token, None)
-        report: dict[str, Any] = op["report"]
-        return report
+        return Report(op["report"])
 
 
 def catalog(n: int, start: int = 1, **over: Any) -> list[dict[str, Any]]:
     return [product(id=f"P{i}", title=f"Product {i}", **over) for i in range(start, start + n)]
 
 
-def run(api: FakeApi | None, products: Any, **kwargs: Any) -> PushResult:
+_PUSH_ARGUMENTS = ("merchant_id", "deletes", "state", "on_progress")
+
+
+def pushing(api: FakeApi | None, products: Any, **kwargs: Any) -> Any:
+    """``push(...)`` with settings given as keywords, as the clients take them."""
     kwargs.setdefault("merchant_id", M)
     kwargs.setdefault("rate_limit", 1e6)
-    return asyncio.run(push(api, products, **kwargs))
+    arguments = {k: kwargs.pop(k) for k in _PUSH_ARGUMENTS if k in kwargs}
+    return push(api, products, **arguments, options=PushOptions.of(**kwargs))
+
+
+def run(api: FakeApi | None, products: Any, **kwargs: Any) -> PushResult:
+    result: PushResult = asyncio.run(pushing(api, products, **kwargs))
+    return result
 
 
 # -- whole pushes ---------------------------------------------------------------------------------
@@ -336,7 +349,8 @@ def test_delta_and_delete_missing(tmp_path: Path) -> None:
     changed = catalog(25)
     changed[0]["title"] = "Renamed"
     changed.append(product(id="NEW", title="New"))
-    with run(api, changed, state=state, delta=True, delete_missing=True) as second:
+    # 5 of 30 (17 %) go: over the default 10 % guard, so this push allows more.
+    with run(api, changed, state=state, delta=True, delete_missing=True, max_delete_fraction=0.2) as second:
         s = second.summary
         assert (s.upserted, s.unchanged, s.deleted) == (2, 24, 5)
     assert set(api.accepted) == {"p1", "new", "p26", "p27", "p28", "p29", "p30"}
@@ -391,7 +405,7 @@ def test_interrupted_push_resumes_without_resending(tmp_path: Path) -> None:
     api.in_progress_polls = 1000  # reports never final: the interrupted batches stay accepted
 
     async def interrupted() -> None:
-        task = asyncio.create_task(push(api, catalog(60), merchant_id=M, batch_size=10, rate_limit=1e6, state=state))
+        task = asyncio.create_task(pushing(api, catalog(60), batch_size=10, state=state))
         while len(api.unfinished) < 3:
             await asyncio.sleep(0.001)
         task.cancel()
@@ -444,17 +458,9 @@ def test_invalid_arguments() -> None:
         run(None, [])
 
 
-def test_client_defaults_match_the_pipeline() -> None:
-    assert client_module._PUSH_BATCH_SIZE == chunking.DEFAULT_BATCH_SIZE
-    assert client_module._PUSH_MAX_BATCH_BYTES == chunking.DEFAULT_MAX_BATCH_BYTES
-    assert client_module._PUSH_RATE_LIMIT == pipeline.DEFAULT_RATE_LIMIT
-    assert client_module._PUSH_CONCURRENCY == pipeline.DEFAULT_CONCURRENCY
-    assert client_module._PUSH_REPORT_TIMEOUT == pipeline.DEFAULT_REPORT_TIMEOUT
-
-
 def test_batches_never_exceed_the_burst() -> None:
-    assert PushOptions(merchant_id=1, batch_size=1000, rate_limit=3000).effective_batch_size == 1000
-    assert PushOptions(merchant_id=1, batch_size=1000, rate_limit=100).effective_batch_size == 90
+    assert pipeline._effective_batch_size(PushOptions(batch_size=1000, rate_limit=3000)) == 1000
+    assert pipeline._effective_batch_size(PushOptions(batch_size=1000, rate_limit=100)) == 90
 
 
 def test_run_sync_under_a_running_loop() -> None:
@@ -473,9 +479,9 @@ def test_run_sync_under_a_running_loop() -> None:
         (RateLimitError(429, retry_after=2.0), SendAction.THROTTLE),
         (PayloadTooLargeError(413), SendAction.SPLIT),
         (BadRequestError(400), SendAction.FAIL_BATCH),
-        (AuthenticationError(401, path="/oauth2/token"), SendAction.ABORT),  # credentials refused
-        (AuthenticationError(401, path=BATCH_PATH), SendAction.RETRY),  # 401 after the token refresh
-        (AuthenticationError(503, path="/oauth2/token"), SendAction.RETRY),  # token endpoint unavailable
+        (AuthenticationError(401, operation="token"), SendAction.ABORT),  # credentials refused
+        (AuthenticationError(401, operation="batch"), SendAction.RETRY),  # 401 after the token refresh
+        (AuthenticationError(503, operation="token"), SendAction.RETRY),  # token endpoint unavailable
         (PermissionDeniedError(403), SendAction.ABORT),
         (ServerError(503), SendAction.RETRY),
         (TransportError("reset", retryable=True), SendAction.RETRY),
@@ -508,7 +514,7 @@ def test_on_send_error_limits() -> None:
         (ReportExpiredError(400), PollAction.FAIL_BATCH),
         (MalformedOperationTokenError(400), PollAction.FAIL_BATCH),
         (AuthenticationError(401), PollAction.ABORT),
-        (AuthenticationError(401, path=REPORT_PATH_PREFIX + "t"), PollAction.RETRY),
+        (AuthenticationError(401, operation="report"), PollAction.RETRY),
         (PermissionDeniedError(403), PollAction.ABORT),
         (ServerError(500), PollAction.RETRY),
         (RateLimitError(429), PollAction.RETRY),

@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from criteo_catalog_sdk.models import Price, Product
 from criteo_catalog_sdk.push.result import Issue
+from criteo_catalog_sdk.push.schema import product_schema
 from criteo_catalog_sdk.push.validation import (
     _fast_ok,
     _validate_full,
     as_product_mapping,
-    check_merchant_id,
-    check_product_id,
+    product_validator,
     validate_product,
 )
 
@@ -208,21 +208,6 @@ def test_models_and_mappings_are_accepted() -> None:
         as_product_mapping(42)
 
 
-def test_merchant_id() -> None:
-    assert check_merchant_id(123) == 123
-    assert check_merchant_id("123") == 123
-    for bad in (0, -1, 2**31, True, 1.0, "12a", None):
-        with pytest.raises(ValueError, match="merchant_id"):
-            check_merchant_id(bad)
-
-
-def test_check_product_id_for_deletes() -> None:
-    assert check_product_id("abc") == []
-    assert [i.type for i in check_product_id(5)] == ["WrongType"]
-    assert [i.type for i in check_product_id("")] == ["MissingField"]
-    assert [i.type for i in check_product_id("\u00e9" * 300)] == ["NonAsciiId", "TooLong"]
-
-
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
@@ -267,8 +252,8 @@ field_names = st.sampled_from(
 @given(st.dictionaries(field_names, plausible | json_values, max_size=6).map(lambda d: {**product(), **d}))
 def test_fast_path_agrees_with_the_full_check(p: dict[str, Any]) -> None:
     """Whatever the input, the fast path never accepts what the full check rejects, and never raises."""
-    full_out, full_issues = _validate_full(p, "reject")
-    drop = _fast_ok(p)
+    full_out, full_issues = _validate_full(p, "reject", product_schema())
+    drop = _fast_ok(p, product_validator()._fast)
     if drop is not None:
         assert full_issues == []
         assert full_out == {**{k: v for k, v in p.items() if k not in drop}, "channel": "online"}

@@ -95,5 +95,6 @@ def test_body_size_is_exact() -> None:
 
 
 def test_merchant_id_is_checked() -> None:
-    with pytest.raises(ValueError, match="merchant_id"):
-        EntryBuilder(2**31)
+    for bad in (2**31, 0, "x"):
+        with pytest.raises(ValueError, match="merchant id"):
+            EntryBuilder(bad)

@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.feeds import MAX_CELL_CHARS, FeedError, FeedItem, FeedRecord, read_csv, read_jsonl
+from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.validation import validate_product
 
 from ._support import ROOT, SEED, SIZES, STATIC_TOKEN, Figures
@@ -82,7 +83,7 @@ def dry_run(items: list[FeedItem]) -> dict[str, Any]:
     """Push the items through the whole pipeline without sending anything (validation, wire, journal)."""
 
     async def run() -> dict[str, Any]:
-        result = await pipeline.push(None, items, merchant_id=1, dry_run=True, batch_size=50)
+        result = await pipeline.push(None, items, merchant_id=1, options=PushOptions(dry_run=True, batch_size=50))
         with result:
             positions = Counter(o.position for o in result)
             return {"summary": result.summary, "positions": positions}

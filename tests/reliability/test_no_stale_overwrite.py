@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,14 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.errors import CriteoError, OperationNotFoundError, ReportExpiredError
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.journal import Journal
+from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry
+from criteo_catalog_sdk.report import Report
 from criteo_catalog_sdk.retry import RetryPolicy
 
 from ._support import SEED, SIZES
@@ -53,6 +56,8 @@ class ApplyAtOnce:
 
     retry_policy = RetryPolicy(attempts=3, initial_wait=0.0, max_wait=0.0, jitter=0.0)
     poll_policy = PollPolicy(initial_delay=0.0, multiplier=1.0, max_delay=0.05)
+    api_version = get_api_version()
+    deprecations = ()
 
     def __init__(self, report_after: float = 0.0, fate: ReportFate | None = None) -> None:
         self.catalog: dict[str, dict[str, Any]] = {}
@@ -76,22 +81,24 @@ class ApplyAtOnce:
         await asyncio.sleep(0)
         return token
 
-    async def report(self, token: str) -> Mapping[str, Any]:
+    async def report(self, token: str) -> Report:
         if token in self.doomed:
             raise self.doomed[token]
         count, final_at = self.reports[token]
         n = str(count)
-        return {
-            "status": "VALIDATED" if time.monotonic() >= final_at else "IN_PROGRESS",
-            "errorDetails": [],
-            "warningDetails": [],
-            "importRequestTimestamp": "0",
-            "numberOfProductsInTheBatch": n,
-            "numberOfProductsUpserted": n,
-            "numberOfProductsDeleted": "0",
-            "numberOfProductsWithErrors": "0",
-            "numberOfProductsWithWarnings": "0",
-        }
+        return Report(
+            {
+                "status": "VALIDATED" if time.monotonic() >= final_at else "IN_PROGRESS",
+                "errorDetails": [],
+                "warningDetails": [],
+                "importRequestTimestamp": "0",
+                "numberOfProductsInTheBatch": n,
+                "numberOfProductsUpserted": n,
+                "numberOfProductsDeleted": "0",
+                "numberOfProductsWithErrors": "0",
+                "numberOfProductsWithWarnings": "0",
+            }
+        )
 
     def versions_sent(self) -> list[str]:
         return [title for key, title in self.sent if key == KEY]
@@ -125,15 +132,8 @@ def push(
     concurrency: int,
 ) -> dict[str, int]:
     async def run() -> dict[str, int]:
-        result = await pipeline.push(
-            api,
-            products,
-            merchant_id=1,
-            batch_size=batch_size,
-            concurrency=concurrency,
-            state=state,
-            delta=delta,
-        )
+        options = PushOptions(batch_size=batch_size, concurrency=concurrency, delta=delta)
+        result = await pipeline.push(api, products, merchant_id=1, state=state, options=options)
         with result:
             return result.summary.to_dict()
 
@@ -216,9 +216,8 @@ def test_a_version_whose_outcome_was_never_seen_is_sent_again(tmp_path: Path, mo
         api.fate = lambda entries: expired() if mode == "expired" else lost()
 
     async def push_a() -> None:
-        result = await pipeline.push(
-            api, [product(0, "A")], merchant_id=1, state=state, delta=True, wait=mode != "no-wait"
-        )
+        options = PushOptions(delta=True, wait=mode != "no-wait")
+        result = await pipeline.push(api, [product(0, "A")], merchant_id=1, state=state, options=options)
         result.close()
 
     asyncio.run(push_a())

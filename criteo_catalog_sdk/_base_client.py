@@ -1,0 +1,219 @@
+"""What the sync and async clients share: settings, request building, logging, per-call options.
+
+:class:`BaseClient` holds the configuration (credentials through :class:`ClientCredentialsAuth`, URLs,
+API generation, timeout, retry and poll policies) and builds the :class:`~criteo_catalog_sdk._core.Call`
+of each operation; the drivers (:mod:`criteo_catalog_sdk.client`, :mod:`criteo_catalog_sdk.async_client`)
+only send, sleep and retry. :meth:`BaseClient.with_options` gives a copy with other per-call options
+(retry, polling, timeout) over the same connection pool, token cache and lifecycle watch, as
+openai-python's ``with_options`` does.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Iterable
+from importlib import metadata
+from typing import Any, Self
+
+import httpx
+
+from criteo_catalog_sdk import _core, entries
+from criteo_catalog_sdk._logging import configure_from_env, logger
+from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
+from criteo_catalog_sdk.auth import ClientCredentialsAuth
+from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url
+from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError, TransportError
+from criteo_catalog_sdk.lifecycle import Deprecation, LifecycleWatch
+from criteo_catalog_sdk.polling import PollPolicy
+from criteo_catalog_sdk.report import Report, Stats
+from criteo_catalog_sdk.retry import OnRetry, RetryDecision, RetryPolicy
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "USER_AGENT", "BaseClient"]
+
+# Criteo's own SDK has no timeout by default; a hung connection must not hang a catalog push forever.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+_NOT_GIVEN: Any = object()
+
+
+def _user_agent() -> str:
+    try:
+        version = metadata.version("criteo-catalog-sdk")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        version = "0"
+    return f"criteo-catalog-sdk/{version} python-httpx/{httpx.__version__}"
+
+
+USER_AGENT = _user_agent()
+
+
+class BaseClient:
+    """Configuration and request building shared by both clients (no I/O)."""
+
+    _http: httpx.Client | httpx.AsyncClient
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        base_url: str,
+        token_url: str | None,
+        api_version: str | ApiVersion | None,
+        timeout: float | httpx.Timeout | None,
+        retry: RetryPolicy,
+        polling: PollPolicy,
+    ) -> None:
+        configure_from_env()
+        if not isinstance(client_id, str) or not client_id.strip():
+            raise ConfigurationError("client_id is required")
+        if not isinstance(client_secret, str) or not client_secret.strip():
+            raise ConfigurationError("client_secret is required")
+        self._base_url = check_url(base_url, "base_url")
+        self._token_url = check_url(token_url or self._base_url + TOKEN_PATH, "token_url")
+        self._auth = ClientCredentialsAuth(client_id, client_secret, self._token_url, user_agent=USER_AGENT)
+        self._version = get_api_version(api_version)
+        self._timeout = httpx.Timeout(timeout) if timeout is not None else None
+        self._lifecycle = LifecycleWatch()
+        self._owns_http = True
+        self._on_retry: OnRetry | None = None
+        self.retry_policy = retry
+        self.poll_policy = polling
+
+    # -- settings --------------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The API root requests go to."""
+        return self._base_url
+
+    @property
+    def client_id(self) -> str:
+        """The OAuth2 client id (not a secret)."""
+        return self._auth.client_id
+
+    @property
+    def api_version(self) -> ApiVersion:
+        """The Criteo API generation this client talks to."""
+        return self._version
+
+    @property
+    def deprecations(self) -> tuple[Deprecation, ...]:
+        """The deprecations Criteo announced in this client's answers (``Deprecation``/``Sunset``)."""
+        return self._lifecycle.deprecations
+
+    def with_options(
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        polling: PollPolicy | None = None,
+        timeout: float | httpx.Timeout | None = _NOT_GIVEN,
+        on_retry: OnRetry | None = _NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with other per-call options (retry and poll policies, timeout, a
+        callback told of each retry), sharing its connection pool, token cache and lifecycle watch.
+        Closing the copy leaves the pool open (its owner closes it)."""
+        clone = copy.copy(self)
+        clone._owns_http = False
+        if retry is not None:
+            clone.retry_policy = retry
+        if polling is not None:
+            clone.poll_policy = polling
+        if timeout is not _NOT_GIVEN:
+            clone._timeout = httpx.Timeout(timeout) if timeout is not None else None
+        if on_retry is not _NOT_GIVEN:
+            clone._on_retry = on_retry
+        return clone
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(client_id={self._auth.client_id!r}, base_url={self._base_url!r}, "
+            f"api_version={self._version.name!r})"
+        )
+
+    # -- calls -----------------------------------------------------------------------------------------
+
+    def _batch_call(self, body: bytes) -> _core.Call[str]:
+        return _core.batch_call(self._version, body)
+
+    def _entries_call(self, batch_entries: Iterable[entries.EntryInput]) -> _core.Call[str]:
+        return self._batch_call(entries.entries_body(self._version, batch_entries))
+
+    def _encoded_call(self, body: bytes) -> _core.Call[str]:
+        if not isinstance(body, bytes | bytearray | memoryview) or not body:
+            raise InvalidRequestError("an encoded batch must be non-empty bytes")
+        return self._batch_call(body if type(body) is bytes else bytes(body))
+
+    def _upsert_call(self, merchant_id: int | str, products: Iterable[entries.ProductInput]) -> _core.Call[str]:
+        return self._batch_call(entries.upsert_body(self._version, merchant_id, products))
+
+    def _delete_call(self, merchant_id: int | str, product_ids: Iterable[str]) -> _core.Call[str]:
+        return self._batch_call(entries.delete_body(self._version, merchant_id, product_ids))
+
+    def _report_call(self, token: str) -> _core.Call[Report]:
+        return _core.report_call(self._version, token)
+
+    def _stats_call(self, merchant_id: int | str, last_num_hours: int) -> _core.Call[Stats]:
+        return _core.stats_call(self._version, merchant_id, last_num_hours)
+
+    def _request(self, call: _core.Call[Any]) -> httpx.Request:
+        return self._http.build_request(
+            call.method,
+            self._base_url + call.path,
+            content=call.content,
+            params=call.params,
+            headers=call.headers,
+            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+
+    def _answered(self, call: _core.Call[Any], response: httpx.Response, attempt: int, started: float) -> None:
+        """Bookkeeping of every answer: the lifecycle headers, one DEBUG line."""
+        self._lifecycle.observe(call.api_version, response.headers)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (attempt %d, %.1f ms)",
+                call.method,
+                call.path,
+                response.status_code,
+                attempt,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    @staticmethod
+    def _failed(call: _core.Call[Any], error: CriteoError, attempt: int, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s (attempt %d, %.1f ms)",
+                call.method,
+                call.path,
+                type(error).__name__,
+                attempt,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    def _retry_logger(self, call: _core.Call[Any]) -> OnRetry:
+        attempts = self.retry_policy.attempts
+        forward = self._on_retry
+
+        def on_retry(attempt: int, decision: RetryDecision, error: BaseException) -> None:
+            logger.info(
+                "%s %s: attempt %d/%d failed (%s); retrying in %.2f s",
+                call.method,
+                call.path,
+                attempt,
+                attempts,
+                decision.reason,
+                decision.wait,
+            )
+            if forward is not None:
+                forward(attempt, decision, error)
+
+        return on_retry
+
+    @staticmethod
+    def _gave_up(error: BaseException, attempts: int, started: float) -> None:
+        """Say in a transport error what was tried before giving up."""
+        if isinstance(error, TransportError):
+            error.attempts = attempts
+            error.elapsed = time.monotonic() - started

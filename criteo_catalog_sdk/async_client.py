@@ -1,0 +1,228 @@
+"""``AsyncCatalogClient``: :class:`~criteo_catalog_sdk.client.CatalogClient`'s methods, awaitable.
+
+Written on anyio, so it runs under asyncio and trio alike; concurrent tasks share one connection pool
+and one token refresh. The only differences from the sync driver are ``await send`` and how it sleeps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import anyio
+import httpx
+
+from criteo_catalog_sdk import _core
+from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, BaseClient
+from criteo_catalog_sdk.api_versions import ApiVersion
+from criteo_catalog_sdk.config import settings_from_env
+from criteo_catalog_sdk.entries import EntryInput, ProductInput
+from criteo_catalog_sdk.errors import CriteoError
+from criteo_catalog_sdk.polling import PollPolicy, ReportWaiter
+from criteo_catalog_sdk.report import Report, Stats
+from criteo_catalog_sdk.retry import RetryController, RetryPolicy, is_retryable
+
+if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.options import PushOptions
+    from criteo_catalog_sdk.push.pipeline import Products, StateArg
+    from criteo_catalog_sdk.push.progress import ProgressCallback
+    from criteo_catalog_sdk.push.result import PushResult
+
+__all__ = ["AsyncCatalogClient"]
+
+T = TypeVar("T")
+
+
+class AsyncCatalogClient(BaseClient):
+    """Asynchronous client of Criteo's Catalog Product Importer API (asyncio or trio, through anyio).
+
+    Same arguments as :class:`~criteo_catalog_sdk.client.CatalogClient`; ``http_client`` is an
+    ``httpx.AsyncClient`` and ``sleep`` an awaitable.
+    """
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        token_url: str | None = None,
+        api_version: str | ApiVersion | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
+        polling: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        super().__init__(
+            client_id,
+            client_secret,
+            base_url=base_url,
+            token_url=token_url,
+            api_version=api_version,
+            timeout=timeout,
+            retry=retry,
+            polling=polling,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            timeout=self._timeout or DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
+        )
+        self._sleep = sleep
+
+    @classmethod
+    def from_env(cls, *, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Self:
+        """A client configured from ``CRITEO_CLIENT_ID``, ``CRITEO_CLIENT_SECRET``, ``CRITEO_API_URL`` and
+        ``CRITEO_API_VERSION``. Other keyword arguments are passed to the constructor."""
+        settings = settings_from_env(environ)
+        kwargs.setdefault("base_url", settings.base_url)
+        kwargs.setdefault("api_version", settings.api_version)
+        return cls(settings.client_id, settings.client_secret, **kwargs)
+
+    async def close(self) -> None:
+        """Close the connection pool (unless the ``httpx.AsyncClient`` was passed in)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # -- operations ----------------------------------------------------------------------------------
+
+    async def submit_batch(self, entries: Iterable[EntryInput]) -> str:
+        """Send one batch of insert/delete entries, every entry checked first; return its operation token."""
+        return await self._execute(self._entries_call(entries))
+
+    async def submit_encoded_batch(self, body: bytes) -> str:
+        """Send a batch body the caller already built, checked and encoded, byte for byte."""
+        return await self._execute(self._encoded_call(body))
+
+    async def upsert_products(self, merchant_id: int | str, products: Iterable[ProductInput]) -> str:
+        """Insert or replace products of a merchant, every product checked first; return the operation token."""
+        return await self._execute(self._upsert_call(merchant_id, products))
+
+    async def delete_products(self, merchant_id: int | str, product_ids: Iterable[str]) -> str:
+        """Delete products of a merchant by id; return the operation token (retried: idempotent)."""
+        return await self._execute(self._delete_call(merchant_id, product_ids))
+
+    async def get_report(self, token: str) -> Report:
+        """Fetch the current report of a batch operation (one poll, with retries)."""
+        return await self._execute(self._report_call(token))
+
+    async def wait_for_report(
+        self, token: str, *, timeout: float = 3600.0, on_poll: Callable[[Report], object] | None = None
+    ) -> Report:
+        """Poll the report until its status is final and return it (see ``CatalogClient.wait_for_report``)."""
+        waiter = ReportWaiter(token, self.poll_policy, timeout, on_poll)
+        call = self._report_call(token)
+        while True:
+            await self._sleep(waiter.next_delay())
+            try:
+                report = await self._execute(call)
+            except CriteoError as error:
+                waiter.failed(error)
+                continue
+            if waiter.observe(report):
+                return report
+
+    async def get_merchant_stats(self, merchant_id: int | str, last_num_hours: int = 24) -> Stats:
+        """Catalog statistics of a merchant over the last ``last_num_hours`` hours (1..1000)."""
+        return await self._execute(self._stats_call(merchant_id, last_num_hours))
+
+    async def push(
+        self,
+        products: Products,
+        *,
+        merchant_id: int | str,
+        deletes: Iterable[str] = (),
+        state: StateArg = None,
+        on_progress: ProgressCallback | None = None,
+        options: PushOptions | None = None,
+        **settings: Any,
+    ) -> PushResult:
+        """Push a whole catalog of one merchant and account for every product.
+
+        ``products``: any iterable or async iterable of products (camelCase dicts, ``Product`` models, or
+        the ``FeedRecord``/``FeedError`` items of :func:`~criteo_catalog_sdk.push.feeds.read_feed`),
+        consumed lazily: memory stays flat whatever the catalog size. ``deletes``: product ids to delete
+        (numbered after the products). ``state``: an SQLite file journaling every batch before it is
+        sent: pushing again with the same file after a crash or Ctrl-C resumes (accepted batches are not
+        resent), and it holds what delta sync and ``delete_missing`` compare with. ``on_progress``
+        receives :class:`~criteo_catalog_sdk.push.progress.ProgressEvent` snapshots.
+
+        How the push runs is a :class:`~criteo_catalog_sdk.push.options.PushOptions`: pass ``options=``,
+        or its fields as keywords (``delta=True``, ``delete_missing=True``, ``batch_size=500``...; they
+        override ``options``). Each product is checked client-side (a rejected one is reported with
+        field, length and limit, and never sent), batched, paced, sent, and its report polled and mapped
+        back to each product.
+
+        Returns a :class:`~criteo_catalog_sdk.push.result.PushResult` (summary, per-product outcomes,
+        notes, JSON/CSV export, operation tokens) read from the journal: close it (or use ``with``) to
+        release the journal early. Raises :class:`~criteo_catalog_sdk.push.pipeline.PushAborted` when
+        the push cannot go on (credentials, permissions, a decommissioned API generation, persistent API
+        failure): push again with the same state.
+        """
+        from criteo_catalog_sdk.push import pipeline
+        from criteo_catalog_sdk.push.api import AsyncClientApi
+
+        opts = pipeline.options_of(options, settings)
+        return await pipeline.push(
+            AsyncClientApi(self),
+            products,
+            merchant_id=merchant_id,
+            deletes=deletes,
+            state=state,
+            on_progress=on_progress,
+            options=opts,
+        )
+
+    # -- driver --------------------------------------------------------------------------------------
+
+    async def _execute(self, call: _core.Call[T]) -> T:
+        request = self._request(call)
+        started = time.monotonic()
+        try:
+            return await self._attempt(call, request, 1)
+        except CriteoError as exc:
+            if not is_retryable(exc) or self.retry_policy.attempts < 2:
+                raise
+            pending = [exc]
+        counter = itertools.count(2)
+        tried = 1
+
+        async def attempt() -> T:
+            nonlocal tried
+            if pending:  # tenacity sees the first failure too, so one decision covers every attempt
+                raise pending.pop()
+            tried = next(counter)
+            return await self._attempt(call, request, tried)
+
+        controller = RetryController(self.retry_policy, started=started, on_retry=self._retry_logger(call))
+        try:
+            return await controller.async_retrying(self._sleep)(attempt)
+        except CriteoError as exc:
+            self._gave_up(exc, tried, started)
+            raise
+
+    async def _attempt(self, call: _core.Call[T], request: httpx.Request, attempt: int) -> T:
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request, auth=self._auth, follow_redirects=False)
+        except httpx.HTTPError as exc:
+            error = _core.transport_error(call, exc, request.url)
+            self._failed(call, error, attempt, started)
+            raise error from exc
+        self._answered(call, response, attempt, started)
+        return _core.interpret(call, response)
