@@ -16,6 +16,7 @@ from typing import Final
 from criteo_catalog_sdk._core import OP_BATCH, OP_REPORT, OP_STATS
 from criteo_catalog_sdk.errors import (
     ApiError,
+    ApiVersionGoneError,
     AuthenticationError,
     BadRequestError,
     CriteoError,
@@ -126,7 +127,7 @@ def on_send_error(
     - 429: THROTTLE while within the policy's deadline (a 429 is pacing, not failure), else ABORT.
     - 413: SPLIT.
     - 400/422: FAIL_BATCH (Criteo's documented action: fix the request, do not resend it as is).
-    - 403, and the token endpoint refusing the credentials: ABORT.
+    - 403, 410 (the API generation is decommissioned), the token endpoint refusing the credentials: ABORT.
     - 5xx, network failures, an unreadable 202 answer, a 401 from the API after the auth layer's token
       refresh, a token endpoint answering 429/5xx: RETRY with backoff while the policy allows
       (resending is safe: inserts are upserts, deletes are idempotent), else ABORT.
@@ -167,10 +168,12 @@ def on_poll_error(error: CriteoError) -> PollDecision:
 
     - 404 (operation not found): LOST, Criteo's advice being to resubmit the batch.
     - 400 report expired / token malformed: FAIL_BATCH (the report can never be read).
-    - 403, the token endpoint refusing the credentials: ABORT.
+    - 403, the token endpoint refusing the credentials, 410 (the API generation is decommissioned): ABORT.
     - anything else (5xx or network failures that outlasted the retries, an unreadable body, 429): RETRY
       on the poll schedule, until the report deadline.
     """
+    if isinstance(error, ApiVersionGoneError):
+        return PollDecision(PollAction.ABORT, reason=str(error))
     if isinstance(error, OperationNotFoundError):
         return PollDecision(PollAction.LOST, reason=str(error))
     if isinstance(error, ReportExpiredError):
