@@ -91,9 +91,9 @@ def test_a_generation_without_statistics_refuses_before_sending() -> None:
         "paths": {p: i for p, i in get_api_version("preview").published["paths"].items() if "/stats/" not in p},
     }
     recorder = Recorder()
-    with sync(recorder, api_version=ApiVersion("2099-01", published=published, spec=published)) as client:
-        with pytest.raises(UnsupportedOperationError, match="2099-01"):
-            client.get_merchant_stats(1)
+    dated = ApiVersion("2099-01", published=published, spec=published)
+    with sync(recorder, api_version=dated) as client, pytest.raises(UnsupportedOperationError, match="2099-01"):
+        client.get_merchant_stats(1)
     assert recorder.requests == []
 
 
@@ -159,9 +159,9 @@ def _closed_port() -> int:
 
 def test_a_network_failure_names_the_server_and_what_was_tried() -> None:
     port = _closed_port()
-    with CatalogClient("id", "s", base_url=f"http://127.0.0.1:{port}", **FAST) as client:
-        with pytest.raises(TransportError) as caught:
-            client.get_report(TOKEN)
+    client = CatalogClient("id", "s", base_url=f"http://127.0.0.1:{port}", **FAST)
+    with client, pytest.raises(TransportError) as caught:
+        client.get_report(TOKEN)
     message = str(caught.value)
     assert f"http://127.0.0.1:{port}" in message and "ConnectError" in message
     assert "3 attempts" in message and caught.value.attempts == 3

@@ -102,10 +102,10 @@ def test_one_warning_per_generation_per_process(caplog: pytest.LogCaptureFixture
 
 
 def test_the_push_result_notes_the_deprecation() -> None:
-    with client(handler({"Deprecation": "true", "Sunset": SUNSET}), api_version="experimental") as c:
-        with c.push([PRODUCT], merchant_id=1) as result:
-            assert result.summary.upserted == 1
-            assert any("experimental" in note and "2026-12-31" in note for note in result.notes)
+    c = client(handler({"Deprecation": "true", "Sunset": SUNSET}), api_version="experimental")
+    with c, c.push([PRODUCT], merchant_id=1) as result:
+        assert result.summary.upserted == 1
+        assert any("experimental" in note and "2026-12-31" in note for note in result.notes)
 
 
 def test_410_is_an_api_version_gone_error_naming_the_generation_and_the_way_out() -> None:
