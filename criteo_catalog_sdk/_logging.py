@@ -24,7 +24,8 @@ logger = logging.getLogger("criteo_catalog_sdk")
 _SECRET_PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[^\s'\",]+"),
     re.compile(r"(?i)((?:client_secret|access_token|refresh_token)[\"']?\s*[=:]\s*[\"']?)[^\s&'\",}]+"),
-    re.compile(r"(?i)(authorization[\"']?\s*[=:]\s*[\"']?)[^'\",}]+"),
+    # Any scheme (Basic, Digest, Token...), up to the end of the quoted value or of the line.
+    re.compile(r"(?i)(authorization[\"']?\s*[=:]\s*[\"']?)[^'\"\r\n}]+"),
 )
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "ReportTimeoutError",
     "ResponseValidationError",
     "ServerError",
+    "StateFileError",
     "TimeoutError",
     "TransportError",
     "UnsupportedOperationError",
@@ -269,6 +270,11 @@ class ApiVersionGoneError(ApiError):
 
 class ServerError(ApiError):
     """5xx: a server-side failure; 500, 502, 503 and 504 are retried with backoff."""
+
+
+class StateFileError(ConfigurationError):
+    """The push's state file cannot be used (a directory, not writable, not SQLite, a newer schema);
+    refused before anything is sent. The message names the path and the reason."""
 
 
 class ResponseValidationError(CriteoError):

@@ -1,17 +1,26 @@
-"""Building blocks of a whole-catalog push (issue 7), pure where possible and tested without a network.
+"""Building blocks of a whole-catalog push, pure where possible and tested without a network.
 
 Data flow, one module per step::
 
-    feeds        read JSON Lines / CSV lazily -> FeedRecord | FeedError (line numbers)
-    validation   check a product against facts sheet §3 and the Product schema, normalize it
+    options      PushOptions: how a push runs (defined once for both clients, the pipeline, the CLI)
+    api          what the push needs from Criteo, and the adapters over either client
+    feeds        read JSON Lines / CSV / TSV / XML lazily -> FeedRecord | FeedError (positions)
+    schema       the Product tables of each API generation
+    validation   check a product against them and the documented limits, normalize it
     wire         serialize its entry once (sorted keys) -> PreparedEntry (+ content hash)
-    delta        skip products whose hash equals the last confirmed one
+    delta        send, refresh before expiry, or skip as unchanged
+    deletion     the mass-deletion guard of delete_missing
     chunking     group entries by count and bytes; halve a batch after a 413
     inflight     never two in-flight batches with one product id; versions keep their order
+    scheduling   which recorded batch to send next
     ratecontrol  AIMD products/s rate + token bucket pacer
-    journal      SQLite: batches before sending, tokens, reports, outcomes, delta state; resume
-    reconcile    terminal report -> per-entry outcome (lowercased ids mapped back)
-    result       ProductOutcome, Summary, PushResult, JSON/CSV export
+    decisions    what to do after a failed send or poll (pure)
+    states       the batch and item states as tables of allowed transitions
+    journal      SQLite, by concern: runs, batches, synced state, outcomes; resume
+    reconcile    final report -> per-entry outcome (lowercased ids mapped back)
+    pipeline     the stages (reader, senders, watchers) on anyio
+    progress     ProgressEvent snapshots
+    result       ProductOutcome, Summary, Note, PushResult, JSON/CSV export
 """
 
 import importlib
@@ -33,9 +42,12 @@ _LAZY: dict[str, str] = {
     "Issue": "criteo_catalog_sdk.push.result",
     "Journal": "criteo_catalog_sdk.push.journal",
     "JournalError": "criteo_catalog_sdk.push.journal",
+    "Note": "criteo_catalog_sdk.push.result",
     "Pacer": "criteo_catalog_sdk.push.ratecontrol",
     "PreparedEntry": "criteo_catalog_sdk.push.wire",
     "ProductOutcome": "criteo_catalog_sdk.push.result",
+    "PushAborted": "criteo_catalog_sdk.push.pipeline",
+    "PushOptions": "criteo_catalog_sdk.push.options",
     "PushResult": "criteo_catalog_sdk.push.result",
     "Reconciliation": "criteo_catalog_sdk.push.reconcile",
     "RejectEntry": "criteo_catalog_sdk.push.chunking",
@@ -45,15 +57,10 @@ _LAZY: dict[str, str] = {
     "Summary": "criteo_catalog_sdk.push.result",
     "TokenBucket": "criteo_catalog_sdk.push.ratecontrol",
     "batch_body": "criteo_catalog_sdk.push.wire",
-    "check_merchant_id": "criteo_catalog_sdk.push.validation",
-    "check_product_id": "criteo_catalog_sdk.push.validation",
     "chunk": "criteo_catalog_sdk.push.chunking",
     "content_hash": "criteo_catalog_sdk.push.wire",
     "halve": "criteo_catalog_sdk.push.chunking",
-    "is_changed": "criteo_catalog_sdk.push.delta",
-    "is_terminal": "criteo_catalog_sdk.push.reconcile",
     "on_payload_too_large": "criteo_catalog_sdk.push.chunking",
-    "partition_changed": "criteo_catalog_sdk.push.delta",
     "read_csv": "criteo_catalog_sdk.push.feeds",
     "read_feed": "criteo_catalog_sdk.push.feeds",
     "read_jsonl": "criteo_catalog_sdk.push.feeds",
@@ -83,9 +90,12 @@ __all__ = [
     "Issue",
     "Journal",
     "JournalError",
+    "Note",
     "Pacer",
     "PreparedEntry",
     "ProductOutcome",
+    "PushAborted",
+    "PushOptions",
     "PushResult",
     "Reconciliation",
     "RejectEntry",
@@ -95,15 +105,10 @@ __all__ = [
     "Summary",
     "TokenBucket",
     "batch_body",
-    "check_merchant_id",
-    "check_product_id",
     "chunk",
     "content_hash",
     "halve",
-    "is_changed",
-    "is_terminal",
     "on_payload_too_large",
-    "partition_changed",
     "read_csv",
     "read_feed",
     "read_jsonl",

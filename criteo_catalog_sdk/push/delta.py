@@ -1,36 +1,58 @@
-"""Delta sync decisions, pure: which prepared entries differ from the last synced state.
+"""Delta sync decisions, pure: send a product, refresh it before it expires, or skip it as unchanged.
 
-The state (see :class:`criteo_catalog_sdk.push.journal.Journal`, table ``synced``) maps
-``(merchant, product key)`` to the content hash of the product as Criteo last confirmed it
-(:func:`criteo_catalog_sdk.push.wire.content_hash` of its canonical JSON). A product is sent when it
-is new or its hash differs. Hashes are written only from a terminal report that confirms the upsert,
-so a product that was sent but failed, or whose report was never seen, is sent again next time.
+The state (:mod:`criteo_catalog_sdk.push.journal.synced`) holds, per product Criteo is known to hold,
+the content hash of the version it confirmed, when it confirmed it, and the product's
+``expirationDate``. Criteo expires a product 30 days after its last update unless its
+``expirationDate`` says otherwise (facts section 3), so a catalog kept in sync by sending only changes
+would empty itself after a month. A product is therefore:
 
-Lookups are batched (``Journal.synced_hashes(merchant, keys)`` for a few hundred keys at a time) so
-that memory stays flat: the whole state is never loaded.
+- **sent** when it is new, changed, or its version at Criteo is unknown (no usable row);
+- **refreshed** (sent as it is) once its last confirmed upsert is older than ``refresh_after`` days,
+  by default a per-product interval spread deterministically between 20 and 25 days (so that the
+  refreshes of a catalog pushed in one day do not all fall on one later day), or sooner when its
+  ``expirationDate`` comes first;
+- **unchanged** (not sent) otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import enum
+import hashlib
+from typing import Final
 
-from criteo_catalog_sdk.push.wire import PreparedEntry
+from criteo_catalog_sdk.push.journal.synced import SyncedRow
+from criteo_catalog_sdk.push.wire import PreparedEntry, expiration_of
 
+__all__ = ["DAY", "REFRESH_SPREAD_DAYS", "Delta", "decide", "expiration_of", "refresh_interval"]
 
-def is_changed(entry: PreparedEntry, synced_digest: bytes | None) -> bool:
-    """Whether an entry must be sent: deletes always; inserts when new or different."""
-    return entry.method != "insert" or synced_digest is None or entry.digest != synced_digest
-
-
-def partition_changed(
-    entries: Iterable[PreparedEntry], synced: Mapping[str, bytes]
-) -> tuple[list[PreparedEntry], list[PreparedEntry]]:
-    """Split entries into ``(to_send, unchanged)`` against the synced hashes of their keys."""
-    send: list[PreparedEntry] = []
-    same: list[PreparedEntry] = []
-    for e in entries:
-        (send if is_changed(e, synced.get(e.key)) else same).append(e)
-    return send, same
+DAY: Final = 86_400.0
+#: The default refresh interval of a product lies between these many days (Criteo expires at 30).
+REFRESH_SPREAD_DAYS: Final = (20.0, 25.0)
 
 
-__all__ = ["is_changed", "partition_changed"]
+class Delta(enum.Enum):
+    """What to do with a product on a delta push."""
+
+    SEND = "send"
+    REFRESH = "refresh"
+    UNCHANGED = "unchanged"
+
+
+def refresh_interval(key: str, refresh_after_days: float | None = None) -> float:
+    """Seconds after its last confirmed upsert when a product is refreshed: ``refresh_after_days``, or
+    a point between 20 and 25 days fixed by the product's key (the same on every run and machine)."""
+    if refresh_after_days is not None:
+        return refresh_after_days * DAY
+    low, high = REFRESH_SPREAD_DAYS
+    share = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") / 2**64
+    return (low + (high - low) * share) * DAY
+
+
+def decide(entry: PreparedEntry, synced: SyncedRow | None, now: float, refresh_after_days: float | None) -> Delta:
+    """What delta sync does with one prepared entry, given the product's synced row (``None``: unknown)."""
+    if entry.method != "insert" or synced is None or entry.digest != synced.digest:
+        return Delta.SEND
+    due = synced.synced_at + refresh_interval(entry.key, refresh_after_days)
+    if synced.expires_at is not None:
+        due = min(due, synced.expires_at)
+    return Delta.REFRESH if now >= due else Delta.UNCHANGED

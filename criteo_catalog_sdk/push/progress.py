@@ -24,7 +24,9 @@ class ProgressEvent:
       ``done``: with a final outcome from a report;
     - ``batches``: batches accepted; ``throttled``: 429 answers seen; ``rate``: the pacer's current
       products/s budget; ``throughput``: products accepted per second since the start;
-    - ``elapsed``: seconds since the push started; ``finished``: the last event of the push.
+    - ``elapsed``: seconds since the push started; ``finished``: the last event of the push;
+    - ``retrying``: what the push is waiting for after a failure (attempt, reason, next wait), ``None``
+      when nothing fails.
     """
 
     read: int = 0
@@ -41,6 +43,7 @@ class ProgressEvent:
     throughput: float = 0.0
     elapsed: float = 0.0
     finished: bool = False
+    retrying: str | None = None
 
 
 ProgressCallback = Callable[[ProgressEvent], object]
@@ -72,6 +75,7 @@ class ProgressTracker:
         self.done = 0
         self.batches = 0
         self.throttled = 0
+        self.retrying: str | None = None
 
     def snapshot(self, finished: bool = False) -> ProgressEvent:
         """The current counters."""
@@ -91,6 +95,7 @@ class ProgressTracker:
             throughput=self.accepted / elapsed if elapsed > 0 else 0.0,
             elapsed=elapsed,
             finished=finished,
+            retrying=self.retrying,
         )
 
     def emit(self, finished: bool = False) -> None:

@@ -17,13 +17,53 @@ from typing import IO, Any, Literal
 
 from criteo_catalog_sdk.issue import Issue
 
-#: What happened to one input product.
-#: ``pending``: its batch was accepted but its report not awaited (``wait=False``) or not yet terminal.
-OutcomeStatus = Literal["upserted", "deleted", "rejected", "superseded", "unchanged", "pending"]
+#: What happened to one input product. ``refreshed``: unchanged, but sent again so that it does not
+#: expire (see ``PushOptions.refresh_after``); ``pending``: its batch was accepted but its report not
+#: awaited (``wait=False``) or not yet final.
+OutcomeStatus = Literal["upserted", "refreshed", "deleted", "rejected", "superseded", "unchanged", "pending"]
 #: Who rejected it: the SDK before sending (``client``) or Criteo (``api``).
 Stage = Literal["client", "api"]
 
-OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = ("upserted", "deleted", "rejected", "superseded", "unchanged", "pending")
+OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = (
+    "upserted",
+    "refreshed",
+    "deleted",
+    "rejected",
+    "superseded",
+    "unchanged",
+    "pending",
+)
+
+
+NoteKind = Literal["refusal", "warning", "deprecation", "feed"]
+
+
+class Note(str):
+    """A remark about the whole push, as its text (a ``str``) with a ``kind``: a ``refusal`` (something
+    asked for was not done, e.g. deleting missing products), a ``warning`` (e.g. a report never final),
+    a ``deprecation`` (the API generation is being retired), or a ``feed`` remark (e.g. an attribute
+    that maps to no Product field)."""
+
+    __slots__ = ("kind",)
+    kind: NoteKind
+
+    def __new__(cls, kind: NoteKind, message: str) -> Note:
+        """A note of ``kind`` saying ``message``."""
+        note = super().__new__(cls, message)
+        note.kind = kind
+        return note
+
+    @property
+    def message(self) -> str:
+        """The text of the note."""
+        return str.__str__(self)
+
+    def to_dict(self) -> dict[str, str]:
+        """The note as a JSON-ready dict."""
+        return {"kind": self.kind, "message": self.message}
+
+    def __repr__(self) -> str:
+        return f"Note({self.kind!r}, {self.message!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +106,7 @@ class Summary:
 
     total: int = 0
     upserted: int = 0
+    refreshed: int = 0
     deleted: int = 0
     rejected_client: int = 0
     rejected_api: int = 0
@@ -89,6 +130,7 @@ class Summary:
         return {
             "total": self.total,
             "upserted": self.upserted,
+            "refreshed": self.refreshed,
             "deleted": self.deleted,
             "rejected": self.rejected,
             "rejectedClient": self.rejected_client,
@@ -117,6 +159,7 @@ class Summary:
         return cls(
             total=total,
             upserted=c["upserted"],
+            refreshed=c["refreshed"],
             deleted=c["deleted"],
             rejected_client=client,
             rejected_api=api,
@@ -143,7 +186,7 @@ class PushResult:
         run_id: int | None = None,
         operations: Sequence[str] = (),
         batches: int = 0,
-        notes: Sequence[str] = (),
+        notes: Sequence[Note | str] = (),
         resumed: bool = False,
         closer: Callable[[], None] | None = None,
     ) -> None:
@@ -154,8 +197,8 @@ class PushResult:
         self.operations: tuple[str, ...] = tuple(operations)
         #: Batches sent and accepted (a dry run: batches that would be sent).
         self.batches = batches
-        #: Run-level remarks (e.g. why ``delete_missing`` deleted nothing).
-        self.notes: tuple[str, ...] = tuple(notes)
+        #: Remarks about the whole push (why ``delete_missing`` deleted nothing, a deprecation...).
+        self.notes: tuple[Note, ...] = tuple(n if isinstance(n, Note) else Note("warning", n) for n in notes)
         #: Whether the push resumed an interrupted one from its state file.
         self.resumed = resumed
         self._outcomes = outcomes
@@ -285,6 +328,8 @@ __all__ = [
     "CSV_COLUMNS",
     "OUTCOME_STATUSES",
     "Issue",
+    "Note",
+    "NoteKind",
     "OutcomeStatus",
     "ProductOutcome",
     "PushResult",

@@ -13,6 +13,7 @@ Entry shape (``batchId`` and ``feedId`` are optional and not sent)::
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ class PreparedEntry(NamedTuple):
     """One batch entry, ready to send.
 
     ``position``: where the product came from (feed line or 1-based index); ``key``: the lowercased id
-    (unique per run); ``data``: the serialized entry; ``digest``: content hash of the product (inserts).
+    (unique per run); ``data``: the serialized entry; ``digest``: content hash of the product (inserts);
+    ``expires``: its ``expirationDate`` as epoch seconds, if it has one.
     A NamedTuple rather than a frozen dataclass: one is built per product, and this is ~5x cheaper.
     """
 
@@ -51,6 +53,7 @@ class PreparedEntry(NamedTuple):
     method: Method
     data: bytes
     digest: bytes | None = None
+    expires: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +137,16 @@ class EntryBuilder:
         data = b"".join((self._insert_prefix, canonical, b"}"))
         if len(data) > self.max_entry_bytes:
             return Rejected(position, product_id, (_too_large(len(data), self.max_entry_bytes),))
-        return PreparedEntry(position, product_key(product_id), product_id, "insert", data, content_hash(canonical))
+        expires = normalized.get("expirationDate")
+        return PreparedEntry(
+            position,
+            product_key(product_id),
+            product_id,
+            "insert",
+            data,
+            content_hash(canonical),
+            None if expires is None else expiration_of(expires),
+        )
 
     def delete(self, position: int, product_id: object) -> PreparedEntry | Rejected:
         """A delete entry for one product id (checked like a product's id)."""
@@ -143,6 +155,20 @@ class EntryBuilder:
             return Rejected(position, product_id if isinstance(product_id, str) else None, tuple(issues))
         data = self._delete_prefix + orjson.dumps(product_id) + b"}"
         return PreparedEntry(position, product_key(product_id), product_id, "delete", data, None)
+
+
+def expiration_of(value: object) -> float | None:
+    """A product's ``expirationDate`` (ISO 8601 date or date-time; UTC when no offset) as epoch seconds,
+    ``None`` when absent or unreadable (Criteo then expires it 30 days after its last update)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return when.timestamp()
 
 
 def _too_large(size: int, limit: int) -> Issue:
@@ -160,4 +186,5 @@ __all__ = [
     "body_size",
     "canonical_json",
     "content_hash",
+    "expiration_of",
 ]

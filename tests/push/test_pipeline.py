@@ -8,16 +8,13 @@ product of the batch is in another unfinished batch (the in-flight guarantee).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.errors import (
     AuthenticationError,
     BadRequestError,
@@ -34,7 +31,6 @@ from criteo_catalog_sdk.errors import (
 )
 from criteo_catalog_sdk.errors import TimeoutError as SdkTimeoutError
 from criteo_catalog_sdk.models import Product
-from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.decisions import (
     MIN_SEND_ATTEMPTS,
@@ -48,130 +44,15 @@ from criteo_catalog_sdk.push.decisions import (
 from criteo_catalog_sdk.push.feeds import read_jsonl
 from criteo_catalog_sdk.push.journal import Journal
 from criteo_catalog_sdk.push.options import PushOptions
-from criteo_catalog_sdk.push.pipeline import PushAborted, push
+from criteo_catalog_sdk.push.pipeline import PushAborted
 from criteo_catalog_sdk.push.progress import ProgressEvent, ProgressTracker
 from criteo_catalog_sdk.push.ratecontrol import Pacer
-from criteo_catalog_sdk.push.result import PushResult
 from criteo_catalog_sdk.push.scheduling import SendQueue
-from criteo_catalog_sdk.report import Report
+from criteo_catalog_sdk.push.states import BatchState
 from criteo_catalog_sdk.retry import RetryPolicy
+from tests.fakes.push_api import FAST_POLL, FAST_RETRY, FakeApi, M, catalog, pushing, run  # noqa: F401
 
 from .conftest import product
-
-M = 4242
-FAST_POLL = PollPolicy(initial_delay=0.0, multiplier=1.0, max_delay=0.005)
-FAST_RETRY = RetryPolicy(attempts=5, initial_wait=0.001, max_wait=0.005, jitter=0.0, deadline=30.0)
-
-
-class FakeApi:
-    """A fake Criteo for the pipeline: scheduled failures, lost reports, the in-flight invariant."""
-
-    api_version = get_api_version()
-    deprecations = ()
-
-    def __init__(self, *, retry: RetryPolicy = FAST_RETRY, poll: PollPolicy = FAST_POLL) -> None:
-        self.retry_policy = retry
-        self.poll_policy = poll
-        self.catalog: dict[str, dict[str, Any]] = {}
-        self.submit_faults: deque[CriteoError | None] = deque()
-        self.report_faults: deque[CriteoError | None] = deque()
-        self.max_bytes: int | None = None
-        self.lose: set[int] = set()  # operation numbers whose report is lost (404) for good
-        self.in_progress_polls = 1  # answers IN_PROGRESS this many times before the final report
-        self.accepted: Counter[str] = Counter()  # key -> accepted sends
-        self.attempts = 0
-        self.unfinished: dict[str, set[str]] = {}  # token -> keys of batches whose report is not final
-        self._ops: dict[str, dict[str, Any]] = {}
-        self._count = itertools.count()
-        self.on_submit: Any = None
-
-    async def submit(self, body: bytes) -> str:
-        self.attempts += 1
-        await asyncio.sleep(0)
-        if self.on_submit is not None:
-            self.on_submit(self)
-        if self.submit_faults:
-            fault = self.submit_faults.popleft()
-            if fault is not None:
-                raise fault
-        if self.max_bytes is not None and len(body) > self.max_bytes:
-            raise PayloadTooLargeError(413)
-        entries = json.loads(body)["entries"]
-        keys = [(e.get("product") or {}).get("id", e.get("productId")).lower() for e in entries]
-        assert len(keys) == len(set(keys)), "duplicate product in one batch"
-        busy = set(keys) & set().union(*self.unfinished.values()) if self.unfinished else set()
-        assert not busy, f"products {busy} are in another unfinished batch"
-        n = next(self._count)
-        token = f"tok-{n}"
-        errors = []
-        changes = []
-        upserted = deleted = 0
-        for e, key in zip(entries, keys, strict=True):
-            self.accepted[key] += 1
-            if e["method"] == "delete":
-                changes.append((key, None))
-                deleted += 1
-            elif "REJECT" in e["product"]["title"]:
-                errors.append(
-                    {"productId": key, "errors": [{"type": "MissingName", "message": "no", "isServerRelated": False}]}
-                )
-            else:
-                changes.append((key, e["product"]))
-                upserted += 1
-        report = {
-            "status": "VALIDATED_WITH_ERRORS" if errors else "VALIDATED",
-            "numberOfProductsUpserted": str(upserted),
-            "numberOfProductsDeleted": str(deleted),
-            "errorDetails": errors,
-            "warningDetails": [],
-        }
-        self._ops[token] = {"n": n, "report": report, "changes": changes, "polls": 0}
-        self.unfinished[token] = set(keys)
-        return token
-
-    async def report(self, token: str) -> Report:
-        await asyncio.sleep(0)
-        if self.report_faults:
-            fault = self.report_faults.popleft()
-            if fault is not None:
-                raise fault
-        op = self._ops[token]
-        if op["n"] in self.lose:
-            self.unfinished.pop(token, None)
-            raise OperationNotFoundError(404)
-        op["polls"] += 1
-        if op["polls"] <= self.in_progress_polls:
-            return Report({"status": "IN_PROGRESS", "errorDetails": []})
-        if not op.get("applied"):
-            op["applied"] = True
-            for key, prod in op["changes"]:
-                if prod is None:
-                    self.catalog.pop(key, None)
-                else:
-                    self.catalog[key] = prod
-        self.unfinished.pop(token, None)
-        return Report(op["report"])
-
-
-def catalog(n: int, start: int = 1, **over: Any) -> list[dict[str, Any]]:
-    return [product(id=f"P{i}", title=f"Product {i}", **over) for i in range(start, start + n)]
-
-
-_PUSH_ARGUMENTS = ("merchant_id", "deletes", "state", "on_progress")
-
-
-def pushing(api: FakeApi | None, products: Any, **kwargs: Any) -> Any:
-    """``push(...)`` with settings given as keywords, as the clients take them."""
-    kwargs.setdefault("merchant_id", M)
-    kwargs.setdefault("rate_limit", 1e6)
-    arguments = {k: kwargs.pop(k) for k in _PUSH_ARGUMENTS if k in kwargs}
-    return push(api, products, **arguments, options=PushOptions.of(**kwargs))
-
-
-def run(api: FakeApi | None, products: Any, **kwargs: Any) -> PushResult:
-    result: PushResult = asyncio.run(pushing(api, products, **kwargs))
-    return result
-
 
 # -- whole pushes ---------------------------------------------------------------------------------
 
@@ -414,11 +295,11 @@ def test_interrupted_push_resumes_without_resending(tmp_path: Path) -> None:
 
     asyncio.run(interrupted())
     with Journal(state) as j:
-        run_info = j.start_run(M)
-        accepted = j.accepted_batches(run_info.run_id)
+        run_info = j.runs.start(M)
+        accepted = j.batches.in_states(run_info.run_id, BatchState.ACCEPTED)
         assert run_info.resumed and accepted
-        accepted_keys = {k for batch_id, _ in accepted for k in j.batch_keys(batch_id)}
-        journaled = {token for _, token in accepted}
+        accepted_keys = {k for batch in accepted for k in j.batches.keys(batch.batch_id)}
+        journaled = {batch.token for batch in accepted}
     api.in_progress_polls = 0
     for token in set(api.unfinished) - journaled:  # sent, not journaled as accepted: legitimately sent again
         del api.unfinished[token]
@@ -459,8 +340,8 @@ def test_invalid_arguments() -> None:
 
 
 def test_batches_never_exceed_the_burst() -> None:
-    assert pipeline._effective_batch_size(PushOptions(batch_size=1000, rate_limit=3000)) == 1000
-    assert pipeline._effective_batch_size(PushOptions(batch_size=1000, rate_limit=100)) == 90
+    assert pipeline.effective_batch_size(PushOptions(batch_size=1000, rate_limit=3000)) == 1000
+    assert pipeline.effective_batch_size(PushOptions(batch_size=1000, rate_limit=100)) == 90
 
 
 def test_run_sync_under_a_running_loop() -> None:

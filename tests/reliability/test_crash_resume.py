@@ -240,9 +240,9 @@ def check_phase(
     with Journal(state) as journal:
         run_id = max(_run_ids(state))
         statuses = check_accounting(
-            journal.outcomes(run_id), feed, delta=delta, deleted_keys=deleted, warnings_reported=False
+            journal.outcomes.iterate(run_id), feed, delta=delta, deleted_keys=deleted, warnings_reported=False
         )
-        summary = journal.summary(run_id)
+        summary = journal.outcomes.summary(run_id)
 
     # Batches accepted before a kill kept their token: they were not sent again.
     final = journal_tokens(state)

@@ -238,11 +238,11 @@ def test_the_later_line_wins_after_a_resume(tmp_path: Path) -> None:
     # A second push stops (as if killed) right after journaling the batch that holds the older line A.
     newer = feed(gap, generation=2)
     with Journal(state) as journal:
-        run = journal.start_run(1, options={"delta": True})
+        run = journal.runs.start(1, options={"delta": True})
         builder = EntryBuilder(1)
         entries = [builder.insert(i + 1, p) for i, p in enumerate(newer[:50])]
         assert all(isinstance(e, PreparedEntry) for e in entries)
-        journal.record(run.run_id, batch=[e for e in entries if isinstance(e, PreparedEntry)], input_pos=50)
+        journal.batches.record(run.run_id, batch=[e for e in entries if isinstance(e, PreparedEntry)], input_pos=50)
     api.sent.clear()
     summary = push(api, newer, state, delta=True, batch_size=50, concurrency=8)
     assert api.versions_sent()[0] == "A"  # the pending batch went first

@@ -1,0 +1,352 @@
+"""Batches and the inputs they hold: recorded before sending, then accepted, split, failed or done.
+
+Each change is one transaction, and the order of commits is what makes a push crash-safe:
+:meth:`Batches.record` (a sealed batch, with the inputs settled since the previous one and the resume
+point) before the request leaves; :meth:`Batches.accepted` as soon as the 202 arrives; the report's
+outcomes (:mod:`.outcomes`) when it is final. Batch states move only along
+:data:`~criteo_catalog_sdk.push.states.BATCH_TRANSITIONS`. The journal stores decisions; it does not
+make them (how to halve a batch, whether to resubmit a lost report: the pipeline's decisions).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, NamedTuple
+
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks, rowid
+from criteo_catalog_sdk.push.journal.synced import mark_unknown
+from criteo_catalog_sdk.push.states import (
+    ITEM_EFFECTS,
+    LIVE,
+    SENT,
+    SENT_OR_KEPT,
+    BatchEvent,
+    BatchState,
+    ItemStatus,
+    JournalError,
+    batch_after,
+    sql_values,
+)
+from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected, batch_body, body_size
+
+__all__ = ["BatchInfo", "Batches", "Settled", "issues_json"]
+
+_INSERT_ITEM: Final = (
+    "INSERT OR REPLACE INTO items (run_id, position, key, product_id, method, batch_id, entry, digest, status,"
+    " stage, errors, warnings, refresh, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_LIVE_ENTRIES: Final = (
+    "SELECT position, key, product_id, method, entry, digest, expires_at FROM items"  # noqa: S608 - fixed names
+    f" WHERE batch_id = ? AND entry IS NOT NULL AND status IN {sql_values(LIVE)} ORDER BY position"
+)
+_SENT_OR_KEPT_SQL: Final = sql_values(SENT_OR_KEPT)
+_SENT: Final = frozenset(s.value for s in SENT)
+
+
+class BatchInfo(NamedTuple):
+    """A journaled batch."""
+
+    batch_id: int
+    run_id: int
+    state: str
+    token: str | None
+    sends: int
+    resubmitted: bool
+    n_entries: int
+    n_bytes: int
+    parent_id: int | None
+
+
+@dataclass(slots=True)
+class Settled:
+    """Inputs settled without a batch since the last record: refused by the SDK, skipped by delta sync,
+    or replaced by a later occurrence inside the open batch."""
+
+    rejected: list[Rejected] = field(default_factory=list)
+    unchanged: list[PreparedEntry] = field(default_factory=list)
+    superseded: list[PreparedEntry] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rejected) + len(self.unchanged) + len(self.superseded)
+
+    def clear(self) -> None:
+        """Forget them (they were recorded)."""
+        self.rejected, self.unchanged, self.superseded = [], [], []
+
+
+def issues_json(issues: Iterable[Issue]) -> str | None:
+    """Issues as stored (JSON), ``None`` for none."""
+    found = [i.to_dict() for i in issues]
+    return json.dumps(found, ensure_ascii=False) if found else None
+
+
+def _duplicate(product_id: str | None, later: int | None) -> str | None:
+    where = f" (position {later})" if later is not None else ""
+    issue = Issue("DuplicateId", f"{product_id!r} appears again later in the input{where}; the later one wins", "id")
+    return issues_json([issue])
+
+
+def _item(run_id: int, e: PreparedEntry, batch_id: int | None, status: ItemStatus, refresh: bool) -> tuple[Any, ...]:
+    entry = e.data if batch_id is not None else None
+    stage = "client" if status is ItemStatus.SUPERSEDED else None
+    errors = _duplicate(e.product_id, None) if status is ItemStatus.SUPERSEDED else None
+    return (run_id, e.position, e.key, e.product_id, e.method, batch_id, entry, e.digest, status.value, stage, errors,
+            None, int(refresh), e.expires)  # fmt: skip
+
+
+class Batches:
+    """The batches of the journal and the items they hold."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- recording (before sending) -------------------------------------------------------------------
+
+    def record(
+        self,
+        run_id: int,
+        *,
+        batch: Sequence[PreparedEntry] = (),
+        settled: Settled | None = None,
+        refreshes: frozenset[int] | set[int] = frozenset(),
+        input_pos: int | None = None,
+    ) -> int | None:
+        """Record, in one transaction, a batch about to be sent and the inputs settled since the last call.
+
+        - ``batch``: the entries of a sealed batch (``queued``); returns its new batch id. Their products'
+          synced versions become unknown now: from here on Criteo may hold this version, so delta sync
+          must not skip a later line that equals the version synced before.
+        - Earlier items of the run with the same key as a recorded item become ``superseded`` (the later
+          occurrence wins); one already sent also makes its synced version unknown.
+        - ``refreshes``: positions of batch entries sent only to keep them from expiring.
+        - ``input_pos``: the new resume point; every input up to it is now recorded. An input recorded
+          again after a resume (same position) replaces its previous row.
+        """
+        settled = settled if settled is not None else Settled()
+        rows: list[tuple[Any, ...]] = []
+        for r in settled.rejected:
+            key = r.product_id.lower() if r.product_id is not None else None
+            rows.append((run_id, r.position, key, r.product_id, None, None, None, None, ItemStatus.REJECTED.value,
+                         "client", issues_json(r.issues), None, 0, None))  # fmt: skip
+        rows.extend(_item(run_id, e, None, ItemStatus.UNCHANGED, False) for e in settled.unchanged)
+        rows.extend(_item(run_id, e, None, ItemStatus.SUPERSEDED, False) for e in settled.superseded)
+        with self._db.tx() as db:
+            merchant_id = _merchant(db, run_id)
+            batch_id: int | None = None
+            if batch:
+                n_bytes = body_size(len(batch), sum(len(e.data) for e in batch))
+                cur = db.execute(
+                    "INSERT INTO batches (run_id, state, n_entries, n_bytes, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (run_id, BatchState.PENDING.value, len(batch), n_bytes, self._db.clock()),
+                )
+                batch_id = rowid(cur)
+                rows.extend(_item(run_id, e, batch_id, ItemStatus.QUEUED, e.position in refreshes) for e in batch)
+                mark_unknown(db, merchant_id, [e.key for e in batch])
+            newest = _newest(rows)
+            _supersede_earlier(db, run_id, merchant_id, newest)
+            db.executemany(_INSERT_ITEM, [_superseded_if_older(r, newest) for r in rows])
+            if input_pos is not None:
+                db.execute("UPDATE runs SET input_pos = MAX(input_pos, ?) WHERE run_id = ?", (input_pos, run_id))
+            return batch_id
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def get(self, batch_id: int) -> BatchInfo:
+        """A batch's journal row."""
+        with self._db.read() as db:
+            row = db.execute(
+                "SELECT batch_id, run_id, state, token, sends, resubmitted, n_entries, n_bytes, parent_id"
+                " FROM batches WHERE batch_id = ?",
+                (batch_id,),
+            ).fetchone()
+        if row is None:
+            raise JournalError(f"no batch {batch_id}")
+        return BatchInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7], row[8])
+
+    def entries(self, batch_id: int) -> list[PreparedEntry]:
+        """The entries of a batch still to be sent (not superseded meanwhile), in input order."""
+        with self._db.read() as db:
+            rows = db.execute(_LIVE_ENTRIES, (batch_id,)).fetchall()
+        return [PreparedEntry(r[0], r[1], r[2], r[3], bytes(r[4]), _bytes(r[5]), r[6]) for r in rows]
+
+    def keys(self, batch_id: int) -> list[str]:
+        """The product keys of a batch (to register it with the in-flight guard)."""
+        with self._db.read() as db:
+            rows = db.execute("SELECT key FROM items WHERE batch_id = ? ORDER BY position", (batch_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def in_states(self, run_id: int, *states: BatchState) -> list[BatchInfo]:
+        """The run's batches in any of ``states``, in creation order (the order they were registered)."""
+        with self._db.read() as db:
+            rows = db.execute(
+                "SELECT batch_id, run_id, state, token, sends, resubmitted, n_entries, n_bytes, parent_id"  # noqa: S608
+                f" FROM batches WHERE run_id = ? AND state IN ({marks(len(states))}) ORDER BY batch_id",
+                (run_id, *(s.value for s in states)),
+            ).fetchall()
+        return [BatchInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows]
+
+    def tokens(self, run_id: int) -> list[str]:
+        """The operation tokens of the run's batches that Criteo accepted, in batch order."""
+        with self._db.read() as db:
+            rows = db.execute(
+                "SELECT token FROM batches WHERE run_id = ? AND token IS NOT NULL ORDER BY batch_id", (run_id,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def counts(self, run_id: int) -> dict[str, int]:
+        """How many of the run's batches are in each state."""
+        with self._db.read() as db:
+            rows = db.execute("SELECT state, COUNT(*) FROM batches WHERE run_id = ? GROUP BY state", (run_id,))
+            return {str(state): int(n) for state, n in rows}
+
+    # -- sending --------------------------------------------------------------------------------------
+
+    def prepare(self, batch_id: int) -> tuple[bytes, int] | None:
+        """The body to send for a pending batch and its entry count, counting the attempt; ``None`` when
+        every entry was superseded meanwhile (the batch is then done: Criteo answers 400 to empty ones)."""
+        entries = self.entries(batch_id)
+        with self._db.tx() as db:
+            state = _state(db, batch_id)
+            if not entries:
+                _move(db, batch_id, state, BatchEvent.EMPTIED, self._db.clock())
+                return None
+            batch_after(state, BatchEvent.ACCEPTED, batch_id)  # only a pending batch may be sent
+            db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
+        return batch_body(e.data for e in entries), len(entries)
+
+    def accepted(self, batch_id: int, token: str) -> None:
+        """The batch got its 202 and operation token: never send it again (unless its report is lost)."""
+        with self._db.tx() as db:
+            _move(db, batch_id, _state(db, batch_id), BatchEvent.ACCEPTED, self._db.clock())
+            db.execute(
+                "UPDATE batches SET token = ?, accepted_at = ? WHERE batch_id = ?", (token, self._db.clock(), batch_id)
+            )
+
+    def failed(self, batch_id: int, issue: Issue) -> None:
+        """Give up on a batch (refused before acceptance, or its report cannot be had): its live items are
+        rejected (stage api) with ``issue``."""
+        with self._db.tx() as db:
+            state = _state(db, batch_id)
+            event = BatchEvent.REFUSED if state == BatchState.PENDING else BatchEvent.GIVEN_UP
+            _move(db, batch_id, state, event, self._db.clock(), issue)
+
+    def resubmit(self, batch_id: int) -> None:
+        """Criteo lost the batch's report (404): send it again (token dropped, marked resubmitted)."""
+        with self._db.tx() as db:
+            _move(db, batch_id, _state(db, batch_id), BatchEvent.LOST, self._db.clock())
+            db.execute("UPDATE batches SET token = NULL, resubmitted = 1 WHERE batch_id = ?", (batch_id,))
+
+    def replace(self, batch_id: int, parts: Sequence[Sequence[PreparedEntry]]) -> list[int]:
+        """After a 413: the pending batch is split into ``parts`` (decided by the caller, in sending
+        order), new pending batches holding its items; returns their ids."""
+        with self._db.tx() as db:
+            state = _state(db, batch_id)
+            run_id = db.execute("SELECT run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()[0]
+            now = self._db.clock()
+            _move(db, batch_id, state, BatchEvent.SPLIT, now)
+            ids: list[int] = []
+            for part in parts:
+                size = body_size(len(part), sum(len(e.data) for e in part))
+                cur = db.execute(
+                    "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (run_id, batch_id, BatchState.PENDING.value, len(part), size, now),
+                )
+                ids.append(rowid(cur))
+                db.executemany(
+                    "UPDATE items SET batch_id = ? WHERE run_id = ? AND position = ?",
+                    [(ids[-1], run_id, e.position) for e in part],
+                )
+            return ids
+
+
+def _bytes(value: object) -> bytes | None:
+    return None if value is None else bytes(value)  # type: ignore[call-overload]
+
+
+def _merchant(db: sqlite3.Connection, run_id: int) -> int:
+    row = db.execute("SELECT merchant_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise JournalError(f"no run {run_id}")
+    return int(row[0])
+
+
+def _state(db: sqlite3.Connection, batch_id: int) -> str:
+    row = db.execute("SELECT state FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+    if row is None:
+        raise JournalError(f"no batch {batch_id}")
+    return str(row[0])
+
+
+def _move(
+    db: sqlite3.Connection, batch_id: int, state: str, event: BatchEvent, now: float, issue: Issue | None = None
+) -> BatchState:
+    """Move a batch along the transition table, and its items as :data:`ITEM_EFFECTS` says."""
+    new = batch_after(state, event, batch_id)
+    done_at = now if new in (BatchState.DONE, BatchState.SPLIT, BatchState.FAILED) else None
+    error = json.dumps(issue.to_dict()) if issue is not None else None
+    db.execute(
+        "UPDATE batches SET state = ?, done_at = COALESCE(?, done_at), error = COALESCE(?, error) WHERE batch_id = ?",
+        (new.value, done_at, error, batch_id),
+    )
+    effect = ITEM_EFFECTS.get(event)
+    if effect is not None:
+        before, after = effect
+        rejected = after is ItemStatus.REJECTED
+        db.execute(
+            f"UPDATE items SET status = ?, stage = COALESCE(?, stage), errors = COALESCE(?, errors),"  # noqa: S608
+            f" entry = CASE WHEN ? THEN NULL ELSE entry END"
+            f" WHERE batch_id = ? AND status IN ({marks(len(before))})",
+            (after.value, "api" if rejected else None, issues_json([issue]) if issue and rejected else None,
+             rejected, batch_id, *(s.value for s in before)),
+        )  # fmt: skip
+    return new
+
+
+def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
+    """Each key's latest position among the rows of a version to send or keep (queued or unchanged)."""
+    newest: dict[str, int] = {}
+    live = (ItemStatus.QUEUED.value, ItemStatus.UNCHANGED.value)
+    for row in rows:
+        key, pos, status = row[2], row[1], row[8]
+        if key is not None and status in live and pos > newest.get(key, -(2**63)):
+            newest[key] = pos
+    return newest
+
+
+def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[Any, ...]:
+    # Two occurrences of one key recorded in the same call (a batch entry and a later unchanged one).
+    key, pos, status = row[2], row[1], row[8]
+    if key is None or status not in (ItemStatus.QUEUED.value, ItemStatus.UNCHANGED.value) or pos >= newest[key]:
+        return row
+    return (*row[:6], None, row[7], ItemStatus.SUPERSEDED.value, "client", _duplicate(row[3], newest[key]), None,
+            row[12], row[13])  # fmt: skip
+
+
+def _supersede_earlier(db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int]) -> None:
+    """Earlier items of the run with the keys of ``newest`` become superseded; a version already sent
+    (Criteo may hold it) makes its synced version unknown, so that the next delta push sends the product."""
+    keys = list(newest)
+    stale: list[tuple[str | None, int, int]] = []
+    forget: list[str] = []
+    for start in range(0, len(keys), IN_CHUNK):
+        part = keys[start : start + IN_CHUNK]
+        for pos, key, pid, status in db.execute(
+            "SELECT position, key, product_id, status FROM items INDEXED BY items_key"  # noqa: S608
+            f" WHERE run_id = ? AND key IN ({marks(len(part))}) AND status IN {_SENT_OR_KEPT_SQL}",
+            (run_id, *part),
+        ):
+            if pos < newest[key]:
+                stale.append((_duplicate(pid, newest[key]), run_id, pos))
+                if status in _SENT:
+                    forget.append(key)
+    db.executemany(
+        "UPDATE items SET status = 'superseded', stage = 'client', errors = ?, entry = NULL"
+        " WHERE run_id = ? AND position = ?",
+        stale,
+    )
+    mark_unknown(db, merchant_id, forget)

@@ -1,0 +1,243 @@
+"""The state file's SQLite connection, its schema and version, and its transactions.
+
+A state file is checked when it is opened, before the push sends anything: a path that cannot be
+opened or written, a file that is not SQLite, or a schema this SDK does not know is a
+:class:`~criteo_catalog_sdk.errors.StateFileError` naming the path and the reason. Version 1 files
+(the first release) are migrated in place.
+
+Schema (version 2)::
+
+    meta(key PK, value)                                   schema_version
+    runs(run_id PK, merchant_id, state running|finished, input_pos, input_complete, options JSON,
+         started_at, finished_at)
+    batches(batch_id PK, run_id, parent_id (413 halves), state (states.BatchState), token, sends,
+            resubmitted, n_entries, n_bytes, report JSON, error JSON, created_at, accepted_at, done_at)
+    items(item_id PK, run_id, position, key, product_id, method, batch_id, digest BLOB, status
+          (states.ItemStatus), stage client|api, errors JSON, warnings JSON, refresh 0|1, expires_at,
+          entry BLOB (last: scans skip it); UNIQUE (run_id, position); indexes (run_id, key), (batch_id))
+    synced(merchant_id, key, product_id, digest (empty: the version at Criteo is unknown), synced_at
+           (when Criteo last confirmed an upsert), expires_at (the product's expirationDate, if any);
+           PK (merchant_id, key))
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Final
+
+from criteo_catalog_sdk.errors import StateFileError
+from criteo_catalog_sdk.push.states import JournalError
+
+__all__ = ["SCHEMA_VERSION", "Database"]
+
+SCHEMA_VERSION: Final = 2
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id         INTEGER PRIMARY KEY,
+    merchant_id    INTEGER NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'finished')),
+    input_pos      INTEGER NOT NULL DEFAULT 0,
+    input_complete INTEGER NOT NULL DEFAULT 0,
+    options        TEXT,
+    started_at     REAL NOT NULL,
+    finished_at    REAL
+);
+CREATE INDEX IF NOT EXISTS runs_merchant ON runs (merchant_id, state);
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id    INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs (run_id),
+    parent_id   INTEGER REFERENCES batches (batch_id),
+    state       TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'done', 'split', 'failed')),
+    token       TEXT,
+    sends       INTEGER NOT NULL DEFAULT 0,
+    resubmitted INTEGER NOT NULL DEFAULT 0,
+    n_entries   INTEGER NOT NULL,
+    n_bytes     INTEGER NOT NULL,
+    report      TEXT,
+    error       TEXT,
+    created_at  REAL NOT NULL,
+    accepted_at REAL,
+    done_at     REAL
+);
+CREATE INDEX IF NOT EXISTS batches_run_state ON batches (run_id, state);
+CREATE TABLE IF NOT EXISTS items (
+    item_id    INTEGER PRIMARY KEY,
+    run_id     INTEGER NOT NULL,
+    position   INTEGER NOT NULL,
+    key        TEXT,
+    product_id TEXT,
+    method     TEXT,
+    batch_id   INTEGER,
+    digest     BLOB,
+    status     TEXT NOT NULL,
+    stage      TEXT,
+    errors     TEXT,
+    warnings   TEXT,
+    refresh    INTEGER NOT NULL DEFAULT 0,
+    expires_at REAL,
+    entry      BLOB,
+    UNIQUE (run_id, position)
+);
+CREATE INDEX IF NOT EXISTS items_key ON items (run_id, key);
+CREATE INDEX IF NOT EXISTS items_batch ON items (batch_id);
+CREATE TABLE IF NOT EXISTS synced (
+    merchant_id INTEGER NOT NULL,
+    key         TEXT NOT NULL,
+    product_id  TEXT NOT NULL,
+    digest      BLOB NOT NULL,
+    synced_at   REAL NOT NULL,
+    expires_at  REAL,
+    PRIMARY KEY (merchant_id, key)
+) WITHOUT ROWID;
+"""
+
+# Version 1 -> 2: delta sync learnt when each product expires (refreshes, expirationDate).
+_MIGRATE_1_TO_2: Final = (
+    "ALTER TABLE items ADD COLUMN refresh INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE items ADD COLUMN expires_at REAL",
+    "ALTER TABLE synced ADD COLUMN expires_at REAL",
+)
+
+
+def _check_path(path: str) -> None:
+    """Refuse, before SQLite creates anything, what can never be a state file."""
+    if os.path.isdir(path):
+        raise StateFileError(f"state file {path}: is a directory")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise StateFileError(f"state file {path}: the directory {parent} does not exist")
+    if os.path.exists(path) and not os.access(path, os.R_OK | os.W_OK):
+        raise StateFileError(f"state file {path}: not readable and writable by this user")
+    if not os.path.exists(path) and not os.access(parent, os.W_OK):
+        raise StateFileError(f"state file {path}: cannot create it in {parent} (not writable)")
+
+
+class Database:
+    """One SQLite connection, shared by the journal's parts; every write is one transaction.
+
+    Thread-safe (one lock). ``path=None`` makes a temporary file, deleted by :meth:`close`. ``clock``
+    is the wall clock the journal stamps times with (``time.time``; tests move it).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        durable: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._tmpdir: str | None = None
+        if path is None:
+            self._tmpdir = tempfile.mkdtemp(prefix="criteo-push-")
+            path = os.path.join(self._tmpdir, "journal.sqlite3")
+        self.path = os.fspath(path)
+        self.clock = clock
+        self.lock = threading.RLock()
+        _check_path(self.path)
+        try:
+            # Autocommit mode: every transaction is an explicit BEGIN IMMEDIATE ... COMMIT (see tx).
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._prepare(durable)
+        except (sqlite3.DatabaseError, StateFileError) as exc:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            if isinstance(exc, StateFileError):
+                raise
+            raise StateFileError(f"state file {self.path}: {_reason(exc)}") from None
+
+    def _prepare(self, durable: bool) -> None:
+        conn = self.conn
+        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # effective on a new file only: lets finish shrink it
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        with self.lock:
+            version = self._version()
+            if version is not None and version > SCHEMA_VERSION:
+                raise StateFileError(
+                    f"state file {self.path}: written by a newer SDK (schema {version}; this one reads up to"
+                    f" {SCHEMA_VERSION}): upgrade criteo-catalog-sdk"
+                )
+            if version == 1:
+                conn.executescript("BEGIN IMMEDIATE;" + ";".join(_MIGRATE_1_TO_2) + ";COMMIT;")
+            conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")  # idempotent DDL
+            with self.tx() as db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _version(self) -> int | None:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return None
+        if "meta" not in tables or "items" not in tables:
+            raise StateFileError(f"state file {self.path}: an SQLite file, but not a criteo-catalog state file")
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise StateFileError(f"state file {self.path}: its schema version is unreadable") from None
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back entirely on any exception."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads (under the lock)."""
+        with self.lock:
+            yield self.conn
+
+    def vacuum(self) -> None:
+        """Give back the space of freed pages (entries kept for resending, once their batches are done)."""
+        with self.lock:
+            self.conn.executescript("PRAGMA incremental_vacuum;")  # execute() would step (free) only once
+
+    def close(self) -> None:
+        """Close the file (and delete it if temporary)."""
+        with self.lock:
+            self.conn.close()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text:
+        return "not an SQLite file (is it the right path?)"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot be opened for writing ({text})"
+    return text
+
+
+def rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    if cur.lastrowid is None:  # pragma: no cover - sqlite3 always sets it after an INSERT
+        raise JournalError("INSERT returned no row id")
+    return cur.lastrowid
+
+
+def marks(n: int) -> str:
+    """``?,?,...`` for an ``IN (...)`` of ``n`` values."""
+    return ",".join("?" * n)
+
+
+#: Values per ``IN (...)``: well under SQLite's variable limit.
+IN_CHUNK: Final = 500

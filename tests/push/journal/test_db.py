@@ -1,0 +1,120 @@
+"""The state file: checked before anything is sent, versioned, migrated, crash-safe."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from criteo_catalog_sdk.errors import StateFileError
+from criteo_catalog_sdk.push.journal import SCHEMA_VERSION, Journal
+from criteo_catalog_sdk.push.states import BatchState
+
+from ..conftest import ROOT
+from .conftest import M, ins
+
+
+def test_journal_is_in_wal_mode(path: Path) -> None:
+    Journal(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    db.close()
+
+
+def test_temporary_journal_is_removed() -> None:
+    j = Journal()
+    p = j.path
+    assert os.path.exists(p)
+    j.close()
+    assert not os.path.exists(p)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.write_bytes(b"this is not a database, just text\n" * 100), "not an SQLite file"),
+        (lambda p: None, "does not exist"),  # the path below points into a missing directory
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE other (x)").connection.commit(), "not a criteo-catalog"),
+    ],
+)
+def test_unusable_state_files_are_refused_naming_the_path_and_the_reason(path: Path, make: object, reason: str) -> None:
+    target = path if reason != "does not exist" else path.parent / "missing" / "state.sqlite3"
+    make(target)  # type: ignore[operator]
+    with pytest.raises(StateFileError) as caught:
+        Journal(target)
+    assert str(target) in str(caught.value) and reason in str(caught.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
+def test_a_read_only_state_file_is_refused(path: Path) -> None:  # pragma: no cover - CI runs as root
+    Journal(path).close()
+    path.chmod(stat.S_IRUSR)
+    with pytest.raises(StateFileError, match="writable"):
+        Journal(path)
+
+
+def test_a_newer_schema_is_refused(path: Path) -> None:
+    Journal(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StateFileError, match="schema 99"):
+        Journal(path)
+
+
+def test_a_version_1_file_is_migrated(path: Path) -> None:
+    Journal(path).close()
+    db = sqlite3.connect(path)  # make it look like the first release's file
+    db.executescript(
+        "ALTER TABLE items DROP COLUMN refresh; ALTER TABLE items DROP COLUMN expires_at;"
+        " ALTER TABLE synced DROP COLUMN expires_at; UPDATE meta SET value = '1';"
+    )
+    db.close()
+    with Journal(path) as j:
+        run = j.runs.start(M).run_id
+        assert j.batches.record(run, batch=[ins(1, "A", expirationDate="2030-01-01")]) is not None
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta").fetchone()[0] == "2"
+    assert db.execute("SELECT expires_at FROM items").fetchone()[0] > 0
+    db.close()
+
+
+def test_a_crash_mid_transaction_leaves_the_last_commit(path: Path) -> None:
+    """A real process dies (os._exit) after one commit and inside the next transaction."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from criteo_catalog_sdk.push.journal import Journal
+        from criteo_catalog_sdk.push.wire import EntryBuilder
+        b = EntryBuilder({M})
+        j = Journal({str(path)!r})
+        run = j.runs.start({M}).run_id
+        p = {{"id": "A", "title": "t", "link": "https://x/a", "imageLink": "https://x/a.jpg"}}
+        first = j.batches.record(run, batch=[b.insert(1, p)], input_pos=1)
+        j.batches.prepare(first)
+        j.batches.accepted(first, "tok-A")
+        second = j.batches.record(run, batch=[b.insert(2, dict(p, id="B"))], input_pos=2)
+        conn = j._db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE batches SET state = 'accepted', token = 'never' WHERE batch_id = ?", (second,))
+        os._exit(3)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
+    assert proc.returncode == 3
+    with Journal(path) as j:
+        run = j.runs.start(M)
+        assert run.resumed and run.input_pos == 2
+        assert [b.token for b in j.batches.in_states(run.run_id, BatchState.ACCEPTED)] == ["tok-A"]
+        (pending,) = j.batches.in_states(run.run_id, BatchState.PENDING)
+        assert [e.product_id for e in j.batches.entries(pending.batch_id)] == ["B"]

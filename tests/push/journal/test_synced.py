@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.journal import DeletionCounts, Journal, Settled
+from criteo_catalog_sdk.push.wire import Rejected
+
+from .conftest import M, apply, dele, ins, ok_report, sent
+
+
+def test_lookup_holds_when_each_product_was_confirmed_and_its_expiry(path: Path) -> None:
+    clock = [1_000.0]
+    with Journal(path, clock=lambda: clock[0]) as j:
+        run = j.runs.start(M).run_id
+        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B", expirationDate="1970-01-02")])
+        assert bid is not None
+        sent(j, bid)
+        clock[0] = 2_000.0
+        apply(j, bid, ok_report(2))
+        rows = j.synced.lookup(M, ["a", "b", "c"])
+        assert set(rows) == {"a", "b"}
+        assert (rows["a"].synced_at, rows["a"].expires_at) == (2_000.0, None)
+        assert rows["b"].expires_at == 86_400.0 and rows["b"].product_id == "B"
+
+
+def test_deletion_counts_and_missing_products(path: Path) -> None:
+    with Journal(path) as j:
+        run = j.runs.start(M).run_id
+        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B"), ins(3, "C"), ins(4, "D")])
+        assert bid is not None
+        sent(j, bid)
+        apply(j, bid, ok_report(4))
+        j.runs.finish(run)
+        assert j.synced.count(M) == 4
+
+        run2 = j.runs.start(M).run_id
+        # A unchanged, B rejected by the SDK (still present), C and D absent, one unreadable line
+        settled = Settled(
+            rejected=[Rejected(2, "B", (Issue("TooLong", "x"),)), Rejected(9, None, (Issue("ParseError", "x"),))],
+            unchanged=[ins(1, "A")],
+        )
+        j.batches.record(run2, settled=settled)
+        assert j.synced.deletion_counts(run2) == DeletionCounts(4, 2, 1, 1, False)
+        j.runs.input_complete(run2)
+        assert j.synced.deletion_counts(run2).input_complete
+        assert list(j.synced.missing(run2)) == [("c", "C"), ("d", "D")]
+        # recording the deletes makes the query idempotent (resume)
+        bid2 = j.batches.record(run2, batch=[dele(10, "C"), dele(11, "D")])
+        assert bid2 is not None and list(j.synced.missing(run2)) == []
+        sent(j, bid2)
+        apply(j, bid2, {"status": "VALIDATED", "numberOfProductsDeleted": "2", "errorDetails": []})
+        assert j.synced.count(M) == 2
+        j.synced.forget(M, ["a"])
+        assert set(j.synced.lookup(M, ["a", "b"])) == {"b"}
+        j.synced.forget(M)
+        assert j.synced.count(M) == 0
+
+
+def test_missing_pages_through_a_large_state(path: Path) -> None:
+    with Journal(path) as j:
+        run = j.runs.start(M).run_id
+        bid = j.batches.record(run, batch=[ins(i, f"P{i:05d}") for i in range(2_500)])
+        assert bid is not None
+        sent(j, bid)
+        apply(j, bid, ok_report(2_500))
+        j.runs.finish(run)
+        run2 = j.runs.start(M).run_id
+        assert len(list(j.synced.missing(run2))) == 2_500
