@@ -124,9 +124,12 @@ def test_oauth_endpoint_over_http(sim: CriteoSimulator) -> None:
 def test_rate_limit_over_http(sim: CriteoSimulator, http: httpx.Client) -> None:
     sim.control.configure(rate_limit=3, retry_after_header=True)
     accepted = http.post(BATCH, json={"entries": [insert("a"), insert("b")]})
-    assert accepted.headers["x-ratelimit-remaining"] == "1"
+    # A 202 describes the application's call budget (Criteo's 250 calls/min, on by default)...
+    assert (accepted.headers["x-ratelimit-limit"], accepted.headers["x-ratelimit-remaining"]) == ("250", "249")
     refused = http.post(BATCH, json={"entries": [insert("c"), insert("d")]})
+    # ... the product budget's 429 describes the product budget, which refused it.
     assert refused.status_code == 429
+    assert (refused.headers["x-ratelimit-limit"], refused.headers["x-ratelimit-remaining"]) == ("3", "1")
     assert refused.json()["errors"][0]["title"] == "Too many requests. Retry in 1 seconds"
     assert refused.headers["retry-after"] == "1"
     assert int(refused.headers["x-ratelimit-reset"]) >= int(sim.control.now())
