@@ -13,6 +13,8 @@ from criteo_catalog_sdk.simulator.clock import AdjustableClock, ManualClock
 from criteo_catalog_sdk.simulator.config import Settings
 from criteo_catalog_sdk.simulator.faults import FaultPlan
 from criteo_catalog_sdk.simulator.generations import Generation, build_generations
+from criteo_catalog_sdk.simulator.replies import Reply
+from criteo_catalog_sdk.simulator.routes import RouteTable
 from criteo_catalog_sdk.simulator.service import CatalogService
 from criteo_catalog_sdk.simulator.state import MemoryStore
 from criteo_catalog_sdk.simulator.validation import BatchValidator
@@ -113,3 +115,18 @@ def make_service(manual_clock: ManualClock, generations: dict[str, Generation]) 
         )
 
     return make
+
+
+_ROUTES: dict[str, RouteTable] = {}
+
+
+def api_call(service: CatalogService, token: str | None, path: str, body: Any = None, query: str = "") -> Reply:
+    """One API call as the ASGI app makes it: the route matched from the path among the service's generations
+    (``token`` None: no Authorization header)."""
+    key = ",".join(service.generations)
+    table = _ROUTES.get(key)
+    if table is None:
+        table = _ROUTES[key] = RouteTable(g.version for g in service.generations.values())
+    raw = b"" if body is None else json.dumps(body).encode()
+    authorization = None if token is None else f"Bearer {token}"
+    return service.api_call(table.match(path), authorization, path, query, raw)

@@ -5,15 +5,13 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.simulator.clock import ManualClock
 from criteo_catalog_sdk.simulator.operation_token import OperationClaims, decode, encode
 from criteo_catalog_sdk.simulator.replies import Reply
-from criteo_catalog_sdk.simulator.routes import RouteTable
 from criteo_catalog_sdk.simulator.service import CatalogService
 from criteo_catalog_sdk.simulator.state import AccessToken
 
-from .conftest import START, documented_batch, insert
+from .conftest import START, api_call, documented_batch, insert
 
 BATCH = "/preview/catalog/products/batch"
 
@@ -102,37 +100,12 @@ def test_revocation(make_service: Any) -> None:
     assert isinstance(service.authenticate(f"Bearer {token}", BATCH), Reply)
 
 
-ROUTES = RouteTable([get_api_version("preview")])
-STATS_PATH = "/preview/catalog/stats/merchants/123"
-
-
-def call(service: CatalogService, token: str, path: str, body: Any = None) -> Reply:
-    """One API call as the ASGI app makes it (route matched from the path)."""
-    raw = b"" if body is None else json.dumps(body).encode()
-    return service.api_call(ROUTES.match(path), f"Bearer {token}", path, "", raw)
-
-
-def test_calls_per_minute(make_service: Any, manual_clock: ManualClock) -> None:
-    service = make_service(calls_per_minute=2)
-    token = body(token_request(service))["access_token"]
-    assert call(service, token, STATS_PATH).status == 200
-    assert call(service, token, STATS_PATH).status == 200
-    refused = call(service, token, STATS_PATH)
-    assert refused.status == 429
-    assert body(refused)["errors"][0]["title"] == "Too many requests. Retry in 30 seconds"
-    headers = dict(refused.headers)
-    assert (headers["x-ratelimit-limit"], headers["x-ratelimit-remaining"]) == ("2", "0")
-    assert headers["x-ratelimit-reset"] == str(int(START) + 30)
-    manual_clock.advance(30)
-    assert call(service, token, STATS_PATH).status == 200
-
-
 # --- batch --------------------------------------------------------------------------------------------------
 
 
 def test_documented_batch_is_accepted(make_service: Any) -> None:
     service = make_service()
-    reply = call(service, body(token_request(service))["access_token"], BATCH, documented_batch())
+    reply = api_call(service, body(token_request(service))["access_token"], BATCH, documented_batch())
     assert reply.status == 202
     claims = decode(body(reply)["operationToken"])
     assert claims.partner_id == 123
