@@ -26,10 +26,12 @@ from criteo_catalog_sdk.simulator.config import SimulatorConfig
 from criteo_catalog_sdk.simulator.control import ControlApi
 from criteo_catalog_sdk.simulator.faults import FaultKind, FaultPlan
 from criteo_catalog_sdk.simulator.generations import build_generations
+from criteo_catalog_sdk.simulator.memory_store import MemoryStore
 from criteo_catalog_sdk.simulator.replies import Reply, RequestRecord, error_reply, payload_too_large, with_headers
 from criteo_catalog_sdk.simulator.routes import Route, RouteTable
 from criteo_catalog_sdk.simulator.service import CatalogService
-from criteo_catalog_sdk.simulator.state import MemoryStore, SqliteStore, Store
+from criteo_catalog_sdk.simulator.sqlite_store import SqliteStore
+from criteo_catalog_sdk.simulator.state import Store
 
 # Bodies of the token and control endpoints are small; anything bigger is a mistake.
 SMALL_BODY_LIMIT = 1_000_000

@@ -216,13 +216,13 @@ class ControlApi:
         if not isinstance(products, list) or not all(isinstance(p, dict) and "id" in p for p in products):
             raise ControlError("expected {'products': [{'id': ...}, ...]}")
         self.service.settle()
-        self.service.store.replace_catalog(merchant, products)
+        self.service.store.replace_catalog(merchant, products, self.service.now())
         return self._get_catalog(parts, {}, query)
 
     def _delete_catalog(self, parts: list[str], data: dict[str, Any], query: str) -> Reply:
         merchant = _merchant(parts[1])
         self.service.settle()
-        self.service.store.replace_catalog(merchant, [])
+        self.service.store.replace_catalog(merchant, [], self.service.now())
         return json_reply(200, {"merchantId": merchant, "products": []})
 
     def _summary(self, operation: Operation) -> dict[str, Any]:

@@ -13,10 +13,10 @@ from criteo_catalog_sdk.simulator.clock import AdjustableClock, ManualClock
 from criteo_catalog_sdk.simulator.config import Settings
 from criteo_catalog_sdk.simulator.faults import FaultPlan
 from criteo_catalog_sdk.simulator.generations import Generation, build_generations
+from criteo_catalog_sdk.simulator.memory_store import MemoryStore
 from criteo_catalog_sdk.simulator.replies import Reply
 from criteo_catalog_sdk.simulator.routes import RouteTable
 from criteo_catalog_sdk.simulator.service import CatalogService
-from criteo_catalog_sdk.simulator.state import MemoryStore
 from criteo_catalog_sdk.simulator.validation import BatchValidator
 
 # Seed 001, "Examples for the batch endpoint", 202 request.
