@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from criteo_catalog_sdk.api_versions import DEFAULT_API_VERSION, ENV_API_VERSION
+
 if TYPE_CHECKING:
     from criteo_catalog_sdk.api_versions import ApiVersion
     from criteo_catalog_sdk.simulator.config import SimulatorConfig
@@ -81,7 +83,7 @@ class CriteoSimulator:
     client_secret: str
     merchant_id: int
     control: SimulatorControl
-    api_version: str = "preview"  # the generation the test's clients should use
+    api_version: str = DEFAULT_API_VERSION  # the generation the test's clients should use
     generation: ApiVersion | None = None  # its ApiVersion (None: the installed one named api_version)
 
     @property
@@ -158,8 +160,6 @@ def criteo_simulator_server(criteo_simulator_config: SimulatorConfig) -> Iterato
 def criteo_simulator_api_version() -> str:
     """The API generation the test's clients should use: ``CRITEO_API_VERSION``, else the SDK's default.
     Override or parametrize this fixture to choose (any generation the simulator serves)."""
-    from criteo_catalog_sdk.api_versions import DEFAULT_API_VERSION, ENV_API_VERSION
-
     return os.environ.get(ENV_API_VERSION, "").strip().lower() or DEFAULT_API_VERSION
 
 
