@@ -1,11 +1,11 @@
 """B6: how many products per second the simulator accepts (202) over loopback, pacing off.
 
     .venv/bin/python -m bench.simulator_capacity [--batch-size 1000] [--concurrency 4] [--duration 3] [--runs 5]
-    .venv/bin/python -m bench.simulator_capacity --url http://127.0.0.1:8787   # a running simulator, --rate-limit 0
+    .venv/bin/python -m bench.simulator_capacity --url http://127.0.0.1:8787   # --rate-limit 0 --calls-per-minute 0
 
-Starts the simulator with ``--rate-limit 0`` in a child process (or uses ``--url``), then sends
-request bodies from a few concurrent connections for a fixed time, ``runs`` times, and reports the
-median. The bodies are exactly what a push sends (realistic products, built by the SDK's
+Starts the simulator with ``--rate-limit 0 --calls-per-minute 0`` (no budget at all) in a child process
+(or uses ``--url``), then sends request bodies from a few concurrent connections for a fixed time,
+``runs`` times, and reports the median. The bodies are exactly what a push sends (realistic products, built by the SDK's
 ``EntryBuilder``: no ``batchId``, sorted keys) and pre-encoded, so that the figure measures the
 server, not the client's encoder. The goal is >= 20,000 products/s: enough headroom for the 3000/s
 of B1 and the 50,000/s of B5 to be limited by the client, not by the server.
@@ -108,7 +108,7 @@ def measure(
             detail = (
                 f"Batches of {batch_size:,} realistic products exactly as a push sends them"
                 f" ({len(payloads[0]) / 1e6:.2f} MB, pre-encoded), {concurrency} connections, {duration:g} s per"
-                f" run, simulator --rate-limit 0 in its own process; median of {runs} runs."
+                f" run, simulator --rate-limit 0 --calls-per-minute 0 in its own process; median of {runs} runs."
                 + (f" One batch alone: {probe * 1000:.0f} ms." if check_server else "")
             )
     finally:
@@ -131,7 +131,7 @@ def measure(
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the B6 figures."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--url", help="use a running simulator (started with --rate-limit 0)")
+    parser.add_argument("--url", help="use a running simulator (started with --rate-limit 0 --calls-per-minute 0)")
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--duration", type=float, default=3.0)

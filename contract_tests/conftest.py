@@ -26,11 +26,13 @@ REPORTS = ROOT / "reports"
 
 
 def simulator_settings(*breaks: str, shape: str = "documented") -> Settings:
-    """Settings for contract runs: a static token, no rate limit (schemathesis sends bursts), operations
-    that finish in a fraction of a second; ``breaks`` are test-only spec breaches."""
+    """Settings for contract runs: a static token, no rate limits (schemathesis sends bursts: neither the
+    products/s budget nor the 250 calls/min one), operations that finish in a fraction of a second;
+    ``breaks`` are test-only spec breaches."""
     return Settings(
         static_tokens=frozenset({STATIC_TOKEN}),
         rate_limit=0,
+        calls_per_minute=0,
         accepted_seconds=0.05,
         processing_seconds=0.1,
         response_shape="spec" if shape == "spec" else "documented",

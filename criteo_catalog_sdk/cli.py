@@ -32,7 +32,10 @@ def main() -> None:
     "--rate-limit", default=3000.0, type=click.FloatRange(min=0), help="Products per second per merchant (0: off)."
 )
 @click.option(
-    "--calls-per-minute", default=0, type=click.IntRange(min=0), help="API calls per minute per client (0: off)."
+    "--calls-per-minute",
+    default=250,
+    type=click.IntRange(min=0),
+    help="API calls per minute per client id, Criteo's application budget (0: off).",
 )
 @click.option("--retry-after/--no-retry-after", default=False, help="Send Retry-After on 429 (Criteo documents none).")
 @click.option("--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API requests given a fault.")
@@ -67,6 +70,14 @@ def main() -> None:
 @click.option("--max-body-bytes", default=16_000_000, type=click.IntRange(min=1), help="413 at this size.")
 @click.option("--max-id-length", default=240, type=click.IntRange(min=1), help="Longer product ids: OverlargeID.")
 @click.option("--latency", default=0.0, type=click.FloatRange(min=0), help="Seconds added to every API answer.")
+@click.option(
+    "--deprecate",
+    "deprecations",
+    multiple=True,
+    metavar="GEN=YYYY-MM-DD",
+    help="Serve a generation as deprecated: Deprecation and Sunset headers on its every answer (repeatable).",
+)
+@click.option("--decommission", "decommissions", multiple=True, metavar="GEN", help="Answer 410 Gone to a generation.")
 @click.option("--control/--no-control", default=True, help="Serve the /_simulator/ control endpoint.")
 @click.option("--access-log/--no-access-log", default=False, help="Log every request (slower).")
 @click.option("--log-level", default="warning", type=click.Choice(["critical", "error", "warning", "info", "debug"]))
@@ -101,6 +112,8 @@ def simulator(
     max_body_bytes: int,
     max_id_length: int,
     latency: float,
+    deprecations: tuple[str, ...],
+    decommissions: tuple[str, ...],
     control: bool,
     access_log: bool,
     log_level: str,
@@ -110,6 +123,7 @@ def simulator(
     try:
         from criteo_catalog_sdk.simulator import config as cfg
         from criteo_catalog_sdk.simulator.faults import FaultSettings
+        from criteo_catalog_sdk.simulator.lifecycle import parse_deprecation
         from criteo_catalog_sdk.simulator.runner import serve
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
         raise click.ClickException(
@@ -139,6 +153,8 @@ def simulator(
             max_body_bytes=max_body_bytes,
             max_id_length=max_id_length,
             latency_seconds=latency,
+            deprecated=dict(parse_deprecation(text) for text in deprecations),
+            decommissioned=frozenset(name.strip().lower() for name in decommissions),
             break_contract=frozenset(break_contract),
         )
         faults = FaultSettings(
@@ -147,19 +163,19 @@ def simulator(
             latency_seconds=fault_latency,
             routes=frozenset(r.strip() for r in fault_routes.split(",") if r.strip()),
         )
+        config = cfg.SimulatorConfig(
+            host=host,
+            port=port,
+            seed=seed,
+            state_file=state_file,
+            settings=settings,
+            faults=faults,
+            control=control,
+            access_log=access_log,
+            log_level=log_level,
+        )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    config = cfg.SimulatorConfig(
-        host=host,
-        port=port,
-        seed=seed,
-        state_file=state_file,
-        settings=settings,
-        faults=faults,
-        control=control,
-        access_log=access_log,
-        log_level=log_level,
-    )
 
     def ready(url: str) -> None:
         # stdout carries only the URL, so that scripts can read it; the rest goes to stderr.

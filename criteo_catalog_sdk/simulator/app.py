@@ -1,15 +1,14 @@
 """The ASGI application: routes requests to the service, applies transport faults, logs requests.
 
-A plain ASGI callable rather than a framework app: four routes do not need a router, and owning the
-``send`` callable is what lets a fault drop the connection. Routing uses the raw path, so that an
-escaped ``/`` inside an operation token or merchant id stays inside its path segment.
+A plain ASGI callable rather than a framework app: a handful of routes do not need a router, and owning
+the ``send`` callable is what lets a fault drop the connection. Every served generation has its own
+paths (``routes.py``, built from each generation's spec); one service answers them all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
 
 from criteo_catalog_sdk.simulator import errors
 from criteo_catalog_sdk.simulator.asgi import (
@@ -24,21 +23,16 @@ from criteo_catalog_sdk.simulator.asgi import (
     respond,
 )
 from criteo_catalog_sdk.simulator.config import SimulatorConfig
-from criteo_catalog_sdk.simulator.control import PREFIX, ControlApi
+from criteo_catalog_sdk.simulator.control import ControlApi
 from criteo_catalog_sdk.simulator.faults import FaultKind, FaultPlan
-from criteo_catalog_sdk.simulator.service import (
-    CatalogService,
-    Reply,
-    RequestRecord,
-    error_reply,
-    payload_too_large,
-)
-from criteo_catalog_sdk.simulator.state import AccessToken, MemoryStore, SqliteStore, Store
+from criteo_catalog_sdk.simulator.generations import build_generations
+from criteo_catalog_sdk.simulator.memory_store import MemoryStore
+from criteo_catalog_sdk.simulator.replies import Reply, RequestRecord, error_reply, payload_too_large, with_headers
+from criteo_catalog_sdk.simulator.routes import Route, RouteTable
+from criteo_catalog_sdk.simulator.service import CatalogService
+from criteo_catalog_sdk.simulator.sqlite_store import SqliteStore
+from criteo_catalog_sdk.simulator.state import Store
 
-TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a path, not a secret
-BATCH_PATH = "/preview/catalog/products/batch"
-REPORT_PREFIX = "/preview/catalog/products/batch/report/"
-STATS_PREFIX = "/preview/catalog/stats/merchants/"
 # Bodies of the token and control endpoints are small; anything bigger is a mistake.
 SMALL_BODY_LIMIT = 1_000_000
 INVALID_JSON_BODY = b"<html><body>502 Bad Gateway (simulated: not JSON)</body></html>"
@@ -50,36 +44,13 @@ _FAULT_STATUS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
-    """Which operation a request is for."""
-
-    name: str  # token, batch, report, stats, control, unknown
-    allowed: str  # the method the path accepts
-    argument: str = ""  # the raw path parameter
-
-
-def match(path: str) -> Route:
-    """The route of a raw (still percent-escaped) path."""
-    if path == TOKEN_PATH:
-        return Route("token", "POST")
-    if path == BATCH_PATH:
-        return Route("batch", "POST")
-    if path.startswith(REPORT_PREFIX) and "/" not in path[len(REPORT_PREFIX) :]:
-        return Route("report", "GET", path[len(REPORT_PREFIX) :])
-    if path.startswith(STATS_PREFIX) and "/" not in path[len(STATS_PREFIX) :]:
-        return Route("stats", "GET", path[len(STATS_PREFIX) :])
-    if path == PREFIX or path.startswith(PREFIX + "/"):
-        return Route("control", "")
-    return Route("unknown", "")
-
-
 class SimulatorApp:
     """ASGI callable serving the simulated API and its control endpoint."""
 
     def __init__(self, service: CatalogService, control: ControlApi | None = None) -> None:
         self.service = service
         self.control = control
+        self.routes = RouteTable(generation.version for generation in service.generations.values())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection scope."""
@@ -92,7 +63,7 @@ class SimulatorApp:
         path = raw_path.partition(b"?")[0].decode("latin-1")
         query = scope.get("query_string", b"").decode("latin-1")
         method = scope["method"]
-        route = match(path)
+        route = self.routes.match(path)
         if route.name == "control" and self.control is not None:
             reply = await self._control(scope, receive, method, path, query)
             await respond(send, reply.status, reply.body, reply.headers)
@@ -100,12 +71,19 @@ class SimulatorApp:
         if route.name in ("unknown", "control"):
             await respond_reply(send, error_reply(404, [errors.route_not_found(method, path)], path))
             return
-        if method != route.allowed:
+        gone = route.generation is not None and route.generation in self.service.settings.decommissioned
+        if method != route.allowed and not gone:  # a decommissioned generation answers 410 to anything
             headers = (("allow", route.allowed),)
             reply = error_reply(405, [errors.method_not_allowed(method, route.allowed)], path, headers)
-            await respond_reply(send, reply)
+            await respond_reply(send, self._lifecycle(route, reply))
             return
         await self._api(scope, receive, send, route, path, query)
+
+    def _lifecycle(self, route: Route, reply: Reply) -> Reply:
+        """Every answer of a deprecated generation carries Deprecation and Sunset."""
+        if route.generation is None:
+            return reply
+        return with_headers(reply, self.service.lifecycle_headers(route.generation))
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -128,8 +106,14 @@ class SimulatorApp:
 
     async def _api(self, scope: Scope, receive: Receive, send: Send, route: Route, path: str, query: str) -> None:
         service = self.service
-        record = RequestRecord(service.now(), scope["method"], path, route.name, 0)
+        record = RequestRecord(service.now(), scope["method"], path, route.name, 0, api_version=route.generation)
         service.requests.append(record)
+        gone = service.gone(route.generation, path) if route.generation is not None else None
+        if gone is not None:
+            # A decommissioned generation is gone for everyone: no fault, no budget, no body read.
+            record.status = gone.status
+            await respond_reply(send, gone)
+            return
         fault = service.faults.draw(route.name)
         record.fault = fault.value if fault is not None else None
         delay = service.settings.latency_seconds + (
@@ -158,7 +142,7 @@ class SimulatorApp:
             reply = Reply(reply.status, INVALID_JSON_BODY, reply.headers, reply.products)
         if service.settings.break_contract and route.name != "token":
             reply = break_contract(reply, service.settings.break_contract)
-        await respond_reply(send, reply)
+        await respond_reply(send, self._lifecycle(route, reply))
 
     def _handle(
         self,
@@ -185,25 +169,7 @@ class SimulatorApp:
             return payload_too_large()
         if route.name == "token":
             return service.token(body, header(scope, b"content-type") or "", authorization)
-        principal = service.authenticate(authorization, path)
-        if isinstance(principal, Reply):
-            return principal
-        record.client_id = principal.client_id
-        return self._operation(route, principal, path, query, body, fault)
-
-    def _operation(
-        self, route: Route, principal: AccessToken, path: str, query: str, body: bytes, fault: FaultKind | None
-    ) -> Reply:
-        service = self.service
-        if route.name == "batch":
-            return service.submit(principal, body, path)
-        if route.name == "report":
-            if fault is FaultKind.LOST:
-                operation_id = service.operation_of(route.argument)
-                if operation_id is not None:
-                    service.store.mark_lost(operation_id)
-            return service.report(principal, route.argument, path)
-        return service.stats(principal, route.argument, query, path)
+        return service.api_call(route, authorization, path, query, body, record, lose=fault is FaultKind.LOST)
 
 
 def break_contract(reply: Reply, breaks: frozenset[str]) -> Reply:
@@ -235,10 +201,12 @@ def build_store(state_file: str | None) -> Store:
 def create_app(config: SimulatorConfig | None = None) -> SimulatorApp:
     """Build a simulator app (in memory, or on ``config.state_file``)."""
     config = config or SimulatorConfig()
+    generations = build_generations(config.api_versions)  # before the store: a mistake leaves no file open
     service = CatalogService(
         settings=config.settings,
         store=build_store(config.state_file),
         faults=FaultPlan(config.faults, config.seed),
+        generations=generations,
     )
     control = ControlApi(service, config.settings, config.faults, config.seed) if config.control else None
     return SimulatorApp(service, control)

@@ -7,9 +7,12 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from criteo_catalog_sdk.simulator.faults import FaultKind, FaultSettings
+from criteo_catalog_sdk.simulator.generations import GenerationSpec, check_served, generation_names
+from criteo_catalog_sdk.simulator.lifecycle import iso, parse_sunset
 from criteo_catalog_sdk.simulator.products import DEFAULT_MAX_ID_LENGTH
 from criteo_catalog_sdk.simulator.reports import SHAPES, ResponseShape
 
@@ -18,6 +21,8 @@ DEFAULT_PORT = 8787
 # Facts section 3: "bodies of 16 MB and more get 413". Counted in decimal megabytes, the stricter reading,
 # so that a client that passes here also passes at Criteo.
 DEFAULT_MAX_BODY_BYTES = 16_000_000
+# Facts sections 3 and 8: 250 calls per minute per client-credentials application, every call counted.
+DEFAULT_CALLS_PER_MINUTE = 250
 INT32_MAX = 2**31 - 1
 
 # TEST-ONLY FAULTS. Deliberate breaches of the effective spec, for proving that the contract harness
@@ -36,7 +41,7 @@ class Settings:
     """Behaviour that the control endpoint may change at run time."""
 
     rate_limit: float = 3000.0  # products per second per merchant; 0 turns the limit off
-    calls_per_minute: int = 0  # API calls per minute per client id; 0 (default) turns it off
+    calls_per_minute: int = DEFAULT_CALLS_PER_MINUTE  # API calls per minute per client id; 0 turns it off
     retry_after_header: bool = False  # Criteo documents no Retry-After; opt in
     response_shape: ResponseShape = "documented"
     token_ttl: int = 900
@@ -50,6 +55,9 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_id_length: int = DEFAULT_MAX_ID_LENGTH
     latency_seconds: float = 0.0  # added to every API answer
+    # Lifecycle per generation (lifecycle.py): deprecated ones carry Deprecation/Sunset, decommissioned ones 410.
+    deprecated: Mapping[str, datetime] = field(default_factory=dict)  # generation -> sunset (aware, UTC)
+    decommissioned: frozenset[str] = frozenset()
     # TEST ONLY: deliberate breaches of the spec (names in CONTRACT_BREAKS); empty in any honest use.
     break_contract: frozenset[str] = frozenset()
 
@@ -72,6 +80,16 @@ class Settings:
                 raise ValueError(f"{name} must not be negative")
         if self.token_ttl < 1 or self.max_body_bytes < 1 or self.max_id_length < 1:
             raise ValueError("token_ttl, max_body_bytes and max_id_length must be positive")
+        both = set(self.deprecated) & self.decommissioned
+        if both:
+            raise ValueError(f"generations {sorted(both)} cannot be both deprecated and decommissioned")
+        if any(sunset.tzinfo is None for sunset in self.deprecated.values()):
+            raise ValueError("sunset dates must be timezone-aware (use lifecycle.parse_sunset)")
+
+    @property
+    def lifecycle_generations(self) -> frozenset[str]:
+        """The generations whose lifecycle is set (deprecated or decommissioned)."""
+        return frozenset(self.deprecated) | self.decommissioned
 
     def to_json(self) -> dict[str, Any]:
         """A JSON view (control endpoint)."""
@@ -91,6 +109,8 @@ class Settings:
             "max_body_bytes": self.max_body_bytes,
             "max_id_length": self.max_id_length,
             "latency_seconds": self.latency_seconds,
+            "deprecated": {name: iso(sunset) for name, sunset in sorted(self.deprecated.items())},
+            "decommissioned": sorted(self.decommissioned),
             "break_contract": sorted(self.break_contract),
         }
 
@@ -108,6 +128,10 @@ class Settings:
                 changes[key] = None if value is None else frozenset(int(m) for m in value)
             elif key == "client_merchants":
                 changes[key] = {str(k): frozenset(int(m) for m in v) for k, v in dict(value).items()}
+            elif key == "deprecated":
+                changes[key] = {str(k).lower(): parse_sunset(v) for k, v in dict(value).items()}
+            elif key == "decommissioned":
+                changes[key] = frozenset(str(name).lower() for name in value)
             elif key in ("static_tokens", "break_contract"):
                 changes[key] = frozenset(str(t) for t in value)
             elif key in ("retry_after_header",):
@@ -200,6 +224,12 @@ class SimulatorConfig:
     control: bool = True  # serve /_simulator/...
     access_log: bool = False
     log_level: str = "warning"
+    # The generations served, each at its own paths: names of installed ones or ApiVersion objects
+    # (synthetic generations in tests). None: every installed generation.
+    api_versions: tuple[GenerationSpec, ...] | None = None
+
+    def __post_init__(self) -> None:
+        check_served(self.settings.lifecycle_generations, generation_names(self.api_versions))
 
     def with_settings(self, **changes: Any) -> SimulatorConfig:
         """A copy whose runtime settings are changed."""

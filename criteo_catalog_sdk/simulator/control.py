@@ -25,13 +25,17 @@ GET      /_simulator/operations             every operation (summary)
 GET      /_simulator/operations/{id}        one operation and its report (spec shape)
 POST     /_simulator/operations/{id}/lose   its report answers 404 from now on; its changes are dropped
 POST     /_simulator/tokens/revoke          ``{"token": "..."}``, or every token without one
-GET      /_simulator/requests               the request log (``?route=batch`` to filter)
+GET      /_simulator/requests               the request log (``?route=batch``, ``?api_version=preview``)
 DELETE   /_simulator/requests               clear it
+GET      /_simulator/generations            served generations: operations, merchantId type, lifecycle
+POST     /_simulator/generations/{g}/...    ``deprecate`` (``{"sunset": "2026-12-31"}``), ``decommission``,
+                                            ``activate`` (neither); ``reset`` restores the start-up ones
 =======  =================================  ==============================================================
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,11 +45,15 @@ from urllib.parse import parse_qs, unquote
 from criteo_catalog_sdk.simulator import operation_token
 from criteo_catalog_sdk.simulator.config import Settings, faults_from_json, faults_to_json
 from criteo_catalog_sdk.simulator.faults import FaultKind, FaultSettings
+from criteo_catalog_sdk.simulator.generations import describe
+from criteo_catalog_sdk.simulator.lifecycle import iso, parse_sunset
 from criteo_catalog_sdk.simulator.operations import Operation
+from criteo_catalog_sdk.simulator.replies import Reply, json_reply
 from criteo_catalog_sdk.simulator.reports import render_report
-from criteo_catalog_sdk.simulator.service import CatalogService, Reply, json_reply
+from criteo_catalog_sdk.simulator.routes import CONTROL_PREFIX
+from criteo_catalog_sdk.simulator.service import CatalogService
 
-PREFIX = "/_simulator"
+PREFIX = CONTROL_PREFIX
 
 
 class ControlError(ValueError):
@@ -103,6 +111,8 @@ class ControlApi:
             ("POST", "tokens", 2): self._revoke,
             ("GET", "requests", 1): self._requests,
             ("DELETE", "requests", 1): self._clear_requests,
+            ("GET", "generations", 1): self._generations,
+            ("POST", "generations", 3): self._set_lifecycle,
         }
         handler = table.get((method, head, len(parts)))
         if handler is None:
@@ -112,6 +122,8 @@ class ControlApi:
         ):
             return None
         if head == "tokens" and parts[1] != "revoke":
+            return None
+        if head == "generations" and len(parts) == 3 and parts[2] not in _LIFECYCLE_ACTIONS:
             return None
         return handler
 
@@ -204,13 +216,13 @@ class ControlApi:
         if not isinstance(products, list) or not all(isinstance(p, dict) and "id" in p for p in products):
             raise ControlError("expected {'products': [{'id': ...}, ...]}")
         self.service.settle()
-        self.service.store.replace_catalog(merchant, products)
+        self.service.store.replace_catalog(merchant, products, self.service.now())
         return self._get_catalog(parts, {}, query)
 
     def _delete_catalog(self, parts: list[str], data: dict[str, Any], query: str) -> Reply:
         merchant = _merchant(parts[1])
         self.service.settle()
-        self.service.store.replace_catalog(merchant, [])
+        self.service.store.replace_catalog(merchant, [], self.service.now())
         return json_reply(200, {"merchantId": merchant, "products": []})
 
     def _summary(self, operation: Operation) -> dict[str, Any]:
@@ -261,13 +273,47 @@ class ControlApi:
         return json_reply(200, {"revoked": count})
 
     def _requests(self, parts: list[str], data: dict[str, Any], query: str) -> Reply:
-        route = parse_qs(query).get("route", [None])[0]
-        records = [r.to_json() for r in self.service.requests if route is None or r.route == route]
+        params = parse_qs(query)
+        route = params.get("route", [None])[0]
+        version = params.get("api_version", [None])[0]
+        records = [
+            r.to_json()
+            for r in self.service.requests
+            if (route is None or r.route == route) and (version is None or r.api_version == version)
+        ]
         return json_reply(200, {"requests": records})
 
     def _clear_requests(self, parts: list[str], data: dict[str, Any], query: str) -> Reply:
         self.service.requests.clear()
         return json_reply(200, {"requests": []})
+
+    def _generations(self, parts: list[str], data: dict[str, Any], query: str) -> Reply:
+        settings = self.service.settings
+        views = []
+        for name, generation in self.service.generations.items():
+            sunset = settings.deprecated.get(name)
+            state = "decommissioned" if name in settings.decommissioned else "deprecated" if sunset else "active"
+            views.append({**describe(generation), "state": state, "sunset": None if sunset is None else iso(sunset)})
+        return json_reply(200, {"generations": views})
+
+    def _set_lifecycle(self, parts: list[str], data: dict[str, Any], query: str) -> Reply:
+        name, action = parts[1].lower(), parts[2]
+        if name not in self.service.generations:
+            raise ControlError(f"unknown generation {parts[1]!r}: served are {', '.join(self.service.generations)}")
+        settings = self.service.settings
+        deprecated = {k: v for k, v in settings.deprecated.items() if k != name}
+        decommissioned = settings.decommissioned - {name}
+        if action == "deprecate":
+            if "sunset" not in data:
+                raise ControlError("expected {'sunset': 'YYYY-MM-DD'}")
+            deprecated[name] = parse_sunset(data["sunset"])
+        elif action == "decommission":
+            decommissioned |= {name}
+        self.service.configure(dataclasses.replace(settings, deprecated=deprecated, decommissioned=decommissioned))
+        return self._generations([], {}, "")
+
+
+_LIFECYCLE_ACTIONS = ("deprecate", "decommission", "activate")
 
 
 def _seconds(value: Any, name: str) -> float:

@@ -124,3 +124,15 @@ def method_not_allowed(method: str, allowed: str) -> Problem:
 def invalid_parameter(detail: str) -> Problem:
     """400 for a bad path or query parameter (stats endpoint)."""
     return Problem(VALIDATION, "invalid-parameter", REQUEST_TITLE, detail)
+
+
+def api_version_gone(generation: str, alternatives: list[str]) -> Problem:
+    """410 for every call of a decommissioned API generation: the request must move to another one
+    (a ``validation`` problem: retrying as is cannot succeed)."""
+    others = ", ".join(alternatives) if alternatives else "none is served"
+    return Problem(
+        VALIDATION,
+        "api-version-decommissioned",
+        f"API version '{generation}' has been decommissioned.",
+        f"The {generation} generation of the API is gone; use another one ({others}).",
+    )

@@ -147,11 +147,32 @@ class SimulatorControl:
         """Revoke one access token, or all of them; returns how many."""
         return int(self._call("POST", "/tokens/revoke", {} if token is None else {"token": token})["revoked"])
 
-    def requests(self, route: str | None = None) -> list[dict[str, Any]]:
-        """The request log (``route``: token, batch, report, stats)."""
-        params = {"route": route} if route else None
-        return cast(list[dict[str, Any]], self._call("GET", "/requests", params=params)["requests"])
+    def requests(self, route: str | None = None, api_version: str | None = None) -> list[dict[str, Any]]:
+        """The request log (``route``: token, batch, report, stats; ``api_version``: a generation)."""
+        params = {k: v for k, v in (("route", route), ("api_version", api_version)) if v}
+        return cast(list[dict[str, Any]], self._call("GET", "/requests", params=params or None)["requests"])
 
     def clear_requests(self) -> None:
         """Empty the request log."""
         self._call("DELETE", "/requests")
+
+    # --- API generations ----------------------------------------------------------------------------------
+    def generations(self) -> list[dict[str, Any]]:
+        """The served generations: name, operations (method and path), merchantId type, state, sunset."""
+        return cast(list[dict[str, Any]], self._call("GET", "/generations")["generations"])
+
+    def deprecate(self, generation: str, sunset: str) -> list[dict[str, Any]]:
+        """Deprecate a generation: every answer of it carries ``Deprecation: true`` and ``Sunset`` (``sunset``:
+        an ISO 8601 date such as ``"2026-12-31"``, or a date-time). ``reset()`` undoes it."""
+        return cast(
+            list[dict[str, Any]],
+            self._call("POST", f"/generations/{generation}/deprecate", {"sunset": sunset})["generations"],
+        )
+
+    def decommission(self, generation: str) -> list[dict[str, Any]]:
+        """Decommission a generation: every call of it answers ``410 Gone``. ``reset()`` undoes it."""
+        return cast(list[dict[str, Any]], self._call("POST", f"/generations/{generation}/decommission")["generations"])
+
+    def activate(self, generation: str) -> list[dict[str, Any]]:
+        """A generation neither deprecated nor decommissioned."""
+        return cast(list[dict[str, Any]], self._call("POST", f"/generations/{generation}/activate")["generations"])

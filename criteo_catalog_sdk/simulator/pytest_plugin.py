@@ -16,24 +16,62 @@ for the fixture.
 One simulator serves the whole session (``criteo_simulator_server``); ``criteo_simulator`` resets its
 state, faults, clock and settings before each test. Override ``criteo_simulator_config`` (session
 scope) to start it differently.
+
+The simulator serves every API generation at its own paths. ``criteo_simulator.api_version`` names the
+one the test's clients should use, and ``criteo_simulator.paths`` has its paths for raw HTTP
+(``paths.batch``, ``paths.report(token)``, ``paths.stats(merchant)``). It comes from the
+``criteo_simulator_api_version`` fixture: ``CRITEO_API_VERSION``, else the SDK's default. Override it,
+or parametrize it to run a test against several generations:
+
+    @pytest.mark.parametrize("criteo_simulator_api_version", ["preview", "experimental"])
+    def test_push_everywhere(criteo_simulator):
+        client = MyClient(..., api_version=criteo_simulator.api_version)
+
+The simulator counts Criteo's application budget (250 calls a minute per client id) as Criteo does;
+a test that makes more calls turns it off with ``criteo_simulator.control.configure(calls_per_minute=0)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 
+from criteo_catalog_sdk.api_versions import DEFAULT_API_VERSION, ENV_API_VERSION
+
 if TYPE_CHECKING:
+    from criteo_catalog_sdk.api_versions import ApiVersion
     from criteo_catalog_sdk.simulator.config import SimulatorConfig
+    from criteo_catalog_sdk.simulator.generations import Generation
     from criteo_catalog_sdk.simulator.handle import SimulatorControl
     from criteo_catalog_sdk.simulator.runner import SimulatorServer
 
 DEFAULT_CLIENT_ID = "simulator-client"
 DEFAULT_CLIENT_SECRET = "simulator-secret"  # noqa: S105 - a fake credential for a local simulator
 DEFAULT_MERCHANT_ID = 123
+
+
+@dataclass(frozen=True)
+class SimulatorPaths:
+    """The paths of one generation's operations, for tests that speak raw HTTP."""
+
+    version: ApiVersion
+
+    @property
+    def batch(self) -> str:
+        """The batch operation's path."""
+        return self.version.batch.path()
+
+    def report(self, operation_token: str) -> str:
+        """The report operation's path for ``operation_token`` (escaped into its segment)."""
+        return self.version.report.path(operation_token)
+
+    def stats(self, merchant_id: int | str) -> str:
+        """The stats operation's path; ``UnsupportedOperationError`` where the generation has none."""
+        return self.version.stats_operation().path(str(merchant_id))
 
 
 @dataclass(frozen=True)
@@ -45,6 +83,15 @@ class CriteoSimulator:
     client_secret: str
     merchant_id: int
     control: SimulatorControl
+    api_version: str = DEFAULT_API_VERSION  # the generation the test's clients should use
+    generation: ApiVersion | None = None  # its ApiVersion (None: the installed one named api_version)
+
+    @property
+    def paths(self) -> SimulatorPaths:
+        """The paths of :attr:`api_version`'s operations."""
+        from criteo_catalog_sdk.api_versions import get_api_version
+
+        return SimulatorPaths(self.generation or get_api_version(self.api_version))
 
     @property
     def token_url(self) -> str:
@@ -65,6 +112,17 @@ class CriteoSimulator:
     def headers(self) -> dict[str, str]:
         """``Authorization`` header with a fresh access token."""
         return {"Authorization": f"Bearer {self.access_token()}"}
+
+
+def pick_generation(served: Mapping[str, Generation], name: str) -> Generation:
+    """The served generation called ``name``; LookupError naming the served ones otherwise."""
+    found = served.get(name.strip().lower())
+    if found is None:
+        raise LookupError(
+            f"criteo_simulator_api_version is {name!r}, a generation the simulator does not serve"
+            f" (it serves {', '.join(served) or 'nothing'})"
+        )
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -99,10 +157,25 @@ def criteo_simulator_server(criteo_simulator_config: SimulatorConfig) -> Iterato
 
 
 @pytest.fixture
-def criteo_simulator(criteo_simulator_server: SimulatorServer) -> Iterator[CriteoSimulator]:
-    """The session's simulator, reset for this test: base URL, credentials, default merchant, control."""
+def criteo_simulator_api_version() -> str:
+    """The API generation the test's clients should use: ``CRITEO_API_VERSION``, else the SDK's default.
+    Override or parametrize this fixture to choose (any generation the simulator serves)."""
+    return os.environ.get(ENV_API_VERSION, "").strip().lower() or DEFAULT_API_VERSION
+
+
+@pytest.fixture
+def criteo_simulator(
+    criteo_simulator_server: SimulatorServer, criteo_simulator_api_version: str
+) -> Iterator[CriteoSimulator]:
+    """The session's simulator, reset for this test: base URL, credentials, default merchant, control,
+    and the generation to use (``api_version``, ``paths``)."""
     from criteo_catalog_sdk.simulator.handle import SimulatorControl
 
+    app = criteo_simulator_server.app
+    try:
+        generation = pick_generation(app.service.generations if app is not None else {}, criteo_simulator_api_version)
+    except LookupError as exc:
+        pytest.fail(str(exc), pytrace=False)
     control = SimulatorControl(criteo_simulator_server.base_url)
     control.reset()
     try:
@@ -112,6 +185,8 @@ def criteo_simulator(criteo_simulator_server: SimulatorServer) -> Iterator[Crite
             client_secret=DEFAULT_CLIENT_SECRET,
             merchant_id=DEFAULT_MERCHANT_ID,
             control=control,
+            api_version=generation.name,
+            generation=generation.version,
         )
     finally:
         control.close()

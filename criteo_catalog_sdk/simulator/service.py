@@ -6,12 +6,10 @@ about what Criteo would answer is taken here, so it is unit-tested without a net
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -22,13 +20,23 @@ from criteo_catalog_sdk.simulator.catalog import WindowCounters
 from criteo_catalog_sdk.simulator.clock import AdjustableClock
 from criteo_catalog_sdk.simulator.config import Settings
 from criteo_catalog_sdk.simulator.faults import FaultPlan
+from criteo_catalog_sdk.simulator.generations import Generation, build_generations, check_served
+from criteo_catalog_sdk.simulator.lifecycle import gone_problem, lifecycle_headers
 from criteo_catalog_sdk.simulator.operations import Timing, build_operation
 from criteo_catalog_sdk.simulator.products import ProductLimits
 from criteo_catalog_sdk.simulator.ratelimit import RateDecision, RateLimiter
+from criteo_catalog_sdk.simulator.replies import (
+    Reply,
+    RequestRecord,
+    error_reply,
+    json_reply,
+    payload_too_large,
+    with_call_budget,
+)
 from criteo_catalog_sdk.simulator.reports import render_report, render_stats
+from criteo_catalog_sdk.simulator.routes import Route
 from criteo_catalog_sdk.simulator.state import AccessToken, Store
 from criteo_catalog_sdk.simulator.validation import (
-    BatchValidator,
     InvalidJson,
     json_format_problem,
     merchant_id_of,
@@ -40,66 +48,6 @@ MAX_OPERATION_TOKEN_LENGTH = 4096
 DEFAULT_LAST_NUM_HOURS = 24
 MAX_LAST_NUM_HOURS = 1000
 _DIGITS = re.compile(r"[0-9]+")
-JSON_HEADERS = (("content-type", "application/json"),)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """An HTTP answer: status, body (empty for 413) and extra headers."""
-
-    status: int
-    body: bytes = b""
-    headers: tuple[tuple[str, str], ...] = ()
-    products: int = 0  # how many products the request carried (request log)
-
-
-def dump(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def json_reply(status: int, value: Any, headers: Iterable[tuple[str, str]] = (), products: int = 0) -> Reply:
-    """A JSON answer."""
-    return Reply(status, dump(value), (*JSON_HEADERS, *headers), products)
-
-
-def error_reply(
-    status: int, problems: Iterable[errors.Problem], instance: str, headers: Iterable[tuple[str, str]] = ()
-) -> Reply:
-    """An answer carrying Criteo's error envelope."""
-    return Reply(status, errors.envelope_bytes(problems, instance), (*JSON_HEADERS, *headers))
-
-
-def payload_too_large() -> Reply:
-    """413 with no body, as documented."""
-    return Reply(413)
-
-
-@dataclass(slots=True)
-class RequestRecord:
-    """One line of the request log (control endpoint)."""
-
-    at: float
-    method: str
-    path: str
-    route: str
-    status: int
-    products: int = 0
-    fault: str | None = None
-    client_id: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON view."""
-        return {
-            "at": self.at,
-            "method": self.method,
-            "path": self.path,
-            "route": self.route,
-            "status": self.status,
-            "products": self.products,
-            "fault": self.fault,
-            "clientId": self.client_id,
-        }
 
 
 @dataclass
@@ -110,11 +58,13 @@ class CatalogService:
     store: Store
     clock: AdjustableClock = field(default_factory=AdjustableClock)
     faults: FaultPlan = field(default_factory=FaultPlan)
-    validator: BatchValidator = field(default_factory=BatchValidator.from_spec)
+    # Served generations by name, each with its own validator; one backend (store, tokens) for all.
+    generations: dict[str, Generation] = field(default_factory=build_generations)
     requests: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def __post_init__(self) -> None:
         self.auth = Authenticator(self.store)
+        check_served(self.settings.lifecycle_generations, self.generations)
         self._rebuild_limiters()
 
     # --- settings -------------------------------------------------------------------------------------
@@ -124,6 +74,7 @@ class CatalogService:
 
     def configure(self, settings: Settings) -> None:
         """Replace the runtime settings (rate-limit buckets restart full when a rate changes)."""
+        check_served(settings.lifecycle_generations, self.generations)
         old = self.settings
         self.settings = settings
         if (old.rate_limit, old.calls_per_minute) != (settings.rate_limit, settings.calls_per_minute):
@@ -160,14 +111,10 @@ class CatalogService:
         return json_reply(200, answer, (("cache-control", "no-store"), ("pragma", "no-cache")))
 
     def authenticate(self, authorization: str | None, instance: str) -> AccessToken | Reply:
-        """The caller's access token, or the 401 (or app-level 429) to answer."""
-        now = self.now()
-        token = self.auth.verify(authorization, self.settings, now)
+        """The caller's access token, or the 401 to answer."""
+        token = self.auth.verify(authorization, self.settings, self.now())
         if token is None:
             return error_reply(401, [errors.not_authenticated()], instance)
-        decision = self.call_limiter.take_all({token.client_id: 1}, now)
-        if decision is not None and not decision.allowed:
-            return self.rate_limited(decision, instance)
         return token
 
     def revoke(self, authorization: str | None) -> int:
@@ -176,8 +123,48 @@ class CatalogService:
             return self.store.revoke_tokens(authorization[7:].strip())
         return 0
 
-    # --- rate limiting --------------------------------------------------------------------------------
-    def _rate_headers(self, decision: RateDecision) -> list[tuple[str, str]]:
+    # --- API calls ----------------------------------------------------------------------------------------
+    def api_call(
+        self,
+        route: Route,
+        authorization: str | None,
+        instance: str,
+        query: str = "",
+        body: bytes = b"",
+        record: RequestRecord | None = None,
+        *,
+        lose: bool = False,
+    ) -> Reply:
+        """One call of a batch, report or stats route: authentication, the application's call budget
+        (every authenticated call spends it, and every answer then carries its ``x-ratelimit-*``, except a
+        429 of the product budget, which describes that budget), then the operation. ``lose``: a report
+        call loses its operation first (fault injection)."""
+        principal = self.authenticate(authorization, instance)
+        if isinstance(principal, Reply):
+            return principal
+        if record is not None:
+            record.client_id = principal.client_id
+        decision = self.spend_call(principal)
+        if decision is not None and not decision.allowed:
+            return self.rate_limited(decision, instance)
+        if route.name == "batch":
+            reply = self.submit(principal, body, instance, str(route.generation))
+        elif route.name == "report":
+            operation_id = self.operation_of(route.argument) if lose else None
+            if operation_id is not None:
+                self.store.mark_lost(operation_id)
+            reply = self.report(principal, route.argument, instance)
+        else:
+            reply = self.stats(principal, route.argument, query, instance)
+        return reply if decision is None else with_call_budget(reply, self.rate_headers(decision))
+
+    # --- budgets --------------------------------------------------------------------------------------
+    def spend_call(self, principal: AccessToken) -> RateDecision | None:
+        """Count one API call against the caller's application budget (None when the budget is off)."""
+        return self.call_limiter.take_all({principal.client_id: 1}, self.now())
+
+    def rate_headers(self, decision: RateDecision) -> list[tuple[str, str]]:
+        """``x-ratelimit-*`` describing ``decision`` (and ``Retry-After`` on a refusal, when enabled)."""
         headers = [
             ("x-ratelimit-limit", str(decision.limit)),
             ("x-ratelimit-remaining", str(decision.remaining)),
@@ -188,9 +175,9 @@ class CatalogService:
         return headers
 
     def rate_limited(self, decision: RateDecision, instance: str) -> Reply:
-        """429 stating the wait in its title, with the x-ratelimit-* headers."""
+        """429 stating the wait in its title, with the x-ratelimit-* headers of the limit that refused."""
         problem = errors.too_many_requests(decision.retry_after_seconds)
-        return error_reply(429, [problem], instance, self._rate_headers(decision))
+        return error_reply(429, [problem], instance, self.rate_headers(decision))
 
     def injected_429(self, instance: str) -> Reply:
         """A 429 decided by the fault plan (one-second wait)."""
@@ -198,15 +185,30 @@ class CatalogService:
         limit = math.floor(self.settings.rate_limit) or 1
         return self.rate_limited(RateDecision(False, limit, 0, 1.0, math.ceil(now + 1.0)), instance)
 
+    # --- generations ----------------------------------------------------------------------------------
+    def lifecycle_headers(self, api_version: str) -> tuple[tuple[str, str], ...]:
+        """``Deprecation``/``Sunset`` when the generation is deprecated, else nothing."""
+        return lifecycle_headers(api_version, self.settings.deprecated)
+
+    def gone(self, api_version: str, instance: str) -> Reply | None:
+        """The 410 every call of a decommissioned generation gets (None while it is served)."""
+        decommissioned = self.settings.decommissioned
+        if api_version not in decommissioned:
+            return None
+        served = tuple(name for name in self.generations if name not in decommissioned)
+        return error_reply(410, [gone_problem(api_version, served)], instance)
+
     # --- batch ----------------------------------------------------------------------------------------
-    def submit(self, principal: AccessToken, body: bytes, instance: str) -> Reply:
-        """POST /preview/catalog/products/batch (the body is already known to be under the size limit)."""
+    def submit(self, principal: AccessToken, body: bytes, instance: str, api_version: str) -> Reply:
+        """The batch operation of generation ``api_version``, judged by that generation's effective spec
+        (the body is already known to be under the size limit)."""
+        validator = self.generations[api_version].validator
         try:
             data = parse_json(body)
-            problems = self.validator.validate(data)
+            problems = validator.validate(data)
             if problems:  # judged again on the exact parse (integers beyond 64 bits), for the exact message
                 data = parse_json(body, exact=True)
-                problems = self.validator.validate(data)
+                problems = validator.validate(data)
         except InvalidJson as exc:
             problem = json_format_problem(str(exc))
             return error_reply(400, [errors.batch_problem(problem.code, problem.detail)], instance)
@@ -240,10 +242,9 @@ class CatalogService:
             limits=ProductLimits(self.settings.max_id_length),
         )
         self.store.add_operation(operation)
-        headers = self._rate_headers(decision) if decision is not None else []
         if "202-without-token" in self.settings.break_contract:  # TEST-ONLY fault (config.CONTRACT_BREAKS)
-            return json_reply(202, {}, headers, products=len(entries))
-        return json_reply(202, {"operationToken": token}, headers, products=len(entries))
+            return json_reply(202, {}, products=len(entries))
+        return json_reply(202, {"operationToken": token}, products=len(entries))
 
     # --- report ---------------------------------------------------------------------------------------
     def operation_of(self, raw_token: str) -> str | None:
@@ -254,7 +255,7 @@ class CatalogService:
             return None
 
     def report(self, principal: AccessToken, raw_token: str, instance: str) -> Reply:
-        """GET /preview/catalog/products/batch/report/{operation-token}."""
+        """The report operation (any generation: operations are shared)."""
         if len(raw_token) > MAX_OPERATION_TOKEN_LENGTH:
             return payload_too_large()
         token = unquote(raw_token)
@@ -285,7 +286,7 @@ class CatalogService:
 
     # --- stats ----------------------------------------------------------------------------------------
     def stats(self, principal: AccessToken, raw_merchant: str, query: str, instance: str) -> Reply:
-        """GET /preview/catalog/stats/merchants/{merchant-id}?lastNumHours=N."""
+        """The stats operation (``?lastNumHours=N``), where a generation has one."""
         text = unquote(raw_merchant)
         # Not a merchant id at all: no merchant these credentials may manage (403). A 400 would be as
         # plausible, but the spec types merchant-id as a bare string, so any text is a valid request.

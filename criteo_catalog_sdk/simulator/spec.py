@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from criteo_catalog_sdk.api_versions import get_api_version
+from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 
 
 def load_spec(api_version: str | None = None) -> Mapping[str, Any]:
@@ -28,8 +28,7 @@ def resolve(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, An
     return node
 
 
-def request_body_schema(root: Mapping[str, Any], path: str | None = None, method: str = "post") -> Mapping[str, Any]:
-    """The JSON schema of an operation's request body (default: the default generation's batch)."""
-    path = path if path is not None else get_api_version().batch.template
-    operation = root["paths"][path][method]
-    return resolve(root, operation["requestBody"]["content"]["application/json"]["schema"])
+def request_body_schema(version: ApiVersion) -> Mapping[str, Any]:
+    """The JSON schema of a generation's batch request body, in its effective spec."""
+    operation = version.spec["paths"][version.batch.template][version.batch.method.lower()]
+    return resolve(version.spec, operation["requestBody"]["content"]["application/json"]["schema"])

@@ -13,14 +13,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.simulator.schema import Checker, Findings, compile_schema
-from criteo_catalog_sdk.simulator.spec import load_spec, request_body_schema
+from criteo_catalog_sdk.simulator.spec import request_body_schema
 
 # Enough to diagnose; a 50,000-entry batch with the same mistake gets one line per distinct problem anyway.
 MAX_PROBLEMS = 100
@@ -63,9 +65,23 @@ def parse_json(body: bytes, *, exact: bool = False) -> Any:
         raise InvalidJson(str(exc)) from exc
 
 
+# A merchant id sent as a string: ASCII digits, no more than an int32 has.
+_MERCHANT_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
 def merchant_id_of(entry: Mapping[str, Any]) -> int:
-    """The merchant of a validated entry (an int32, or a digit string as in Criteo's examples)."""
-    return int(entry["merchantId"])
+    """The merchant of a validated entry: a JSON integer, or a string of digits (Criteo's examples, and
+    generations such as 2027-01 whose spec types merchantId as a string).
+
+    Anything else a generation's spec lets through (a string of letters...) is 0, a merchant no
+    credentials may manage (403), as the stats endpoint treats a merchant-id that is not a number.
+    """
+    value = entry["merchantId"]
+    if type(value) is int:
+        return value
+    if type(value) is str and _MERCHANT_DIGITS.fullmatch(value) is not None:
+        return int(value)
+    return 0
 
 
 def product_key(entry: Mapping[str, Any]) -> str | None:
@@ -85,10 +101,11 @@ class BatchValidator:
         self._check = checker
 
     @classmethod
-    def from_spec(cls, spec: Mapping[str, Any] | None = None) -> BatchValidator:
-        """Compile the validator for the batch endpoint of ``spec`` (the packaged effective spec by default)."""
-        root = spec if spec is not None else load_spec()
-        return cls(compile_schema(request_body_schema(root), root))
+    def for_version(cls, version: ApiVersion | str | None = None) -> BatchValidator:
+        """Compile the validator of a generation's batch endpoint from its effective spec (default: the
+        default generation)."""
+        found = get_api_version(version)
+        return cls(compile_schema(request_body_schema(found), found.spec))
 
     def validate(self, body: Any) -> list[BatchProblem]:
         """The problems of a parsed body (empty when it may be accepted)."""

@@ -58,6 +58,8 @@ def test_process_prints_its_url_and_honours_flags(tmp_path: Path) -> None:
         "spec",
         "--rate-limit",
         "5",
+        "--calls-per-minute",
+        "7",
         "--seed",
         "3",
         "--fault-rate",
@@ -80,7 +82,9 @@ def test_process_prints_its_url_and_honours_flags(tmp_path: Path) -> None:
         with httpx.Client(base_url=url, headers=headers) as http:
             accepted = http.post(BATCH, json=documented_batch())
             assert accepted.status_code == 202
-            assert accepted.headers["x-ratelimit-limit"] == "5"
+            assert accepted.headers["x-ratelimit-limit"] == "7"  # the call budget
+            too_many = http.post(BATCH, json={"entries": [insert(str(n)) for n in range(5)]})
+            assert (too_many.status_code, too_many.headers["x-ratelimit-limit"]) == (429, "5")  # the product budget
             report = http.get(f"{BATCH}/report/{accepted.json()['operationToken']}").json()
             assert report["status"] == "VALIDATED" and "warningDetails" in report
             assert http.post(BATCH, json={"entries": [insert("a", merchant=456)]}).status_code == 403

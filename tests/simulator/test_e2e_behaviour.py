@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,9 +125,12 @@ def test_oauth_endpoint_over_http(sim: CriteoSimulator) -> None:
 def test_rate_limit_over_http(sim: CriteoSimulator, http: httpx.Client) -> None:
     sim.control.configure(rate_limit=3, retry_after_header=True)
     accepted = http.post(BATCH, json={"entries": [insert("a"), insert("b")]})
-    assert accepted.headers["x-ratelimit-remaining"] == "1"
+    # A 202 describes the application's call budget (Criteo's 250 calls/min, on by default)...
+    assert (accepted.headers["x-ratelimit-limit"], accepted.headers["x-ratelimit-remaining"]) == ("250", "249")
     refused = http.post(BATCH, json={"entries": [insert("c"), insert("d")]})
+    # ... the product budget's 429 describes the product budget, which refused it.
     assert refused.status_code == 429
+    assert (refused.headers["x-ratelimit-limit"], refused.headers["x-ratelimit-remaining"]) == ("3", "1")
     assert refused.json()["errors"][0]["title"] == "Too many requests. Retry in 1 seconds"
     assert refused.headers["retry-after"] == "1"
     assert int(refused.headers["x-ratelimit-reset"]) >= int(sim.control.now())
@@ -246,3 +250,32 @@ def test_request_log(sim: CriteoSimulator, http: httpx.Client) -> None:
     log = sim.control.requests()
     assert [(r["route"], r["status"], r["products"]) for r in log] == [("batch", 202, 2), ("stats", 200, 0)]
     assert sim.control.requests(route="stats")[0]["clientId"] == sim.client_id
+
+
+def test_the_call_budget_over_http(sim: CriteoSimulator, http: httpx.Client) -> None:
+    # The fixture keeps Criteo's budget on; token and control calls do not spend it.
+    for _ in range(3):
+        sim.access_token()
+        sim.control.health()
+    token = push(http, [insert("a")])
+    polled = report(http, token)
+    assert (polled.headers["x-ratelimit-limit"], polled.headers["x-ratelimit-remaining"]) == ("250", "248")
+    sim.control.configure(calls_per_minute=2)  # the buckets restart full at the new rate
+    assert http.get("/preview/catalog/stats/merchants/123").headers["x-ratelimit-remaining"] == "1"
+    assert report(http, "not-a-token").headers["x-ratelimit-remaining"] == "0"  # a 400 spends one too
+    refused = http.get("/preview/catalog/stats/merchants/123")
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["title"] == "Too many requests. Retry in 30 seconds"
+    assert int(refused.headers["x-ratelimit-reset"]) == math.ceil(sim.control.now() + 30)
+    # Another application (client id) has its own budget.
+    other = {"Authorization": f"Bearer {token_of(sim, 'another-app')}"}
+    assert http.get("/preview/catalog/stats/merchants/123", headers=other).status_code == 200
+    sim.control.configure(calls_per_minute=0)
+    assert "x-ratelimit-limit" not in http.get("/preview/catalog/stats/merchants/123").headers
+
+
+def token_of(sim: CriteoSimulator, client_id: str) -> str:
+    answer = httpx.post(
+        sim.token_url, data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": "s"}
+    )
+    return str(answer.json()["access_token"])

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.simulator.schema import Findings, _has_equal_items, compile_schema
-from criteo_catalog_sdk.simulator.spec import load_spec, request_body_schema
+from criteo_catalog_sdk.simulator.spec import request_body_schema
 from criteo_catalog_sdk.simulator.validation import BatchValidator, InvalidJson, parse_json
 
 from .conftest import documented_batch, insert
@@ -111,9 +112,10 @@ def test_parse_accepts_utf8() -> None:
 
 # --- the compiled validator agrees with a reference JSON Schema validator --------------------------------
 
-ROOT = load_spec()
-REFERENCE = jsonschema.Draft4Validator(to_json_schema(request_body_schema(ROOT), ROOT))
-COMPILED = compile_schema(request_body_schema(ROOT), ROOT)
+VERSION = get_api_version("preview")
+ROOT = VERSION.spec
+REFERENCE = jsonschema.Draft4Validator(to_json_schema(request_body_schema(VERSION), ROOT))
+COMPILED = compile_schema(request_body_schema(VERSION), ROOT)
 PRODUCT_KEYS = sorted(ROOT["components"]["schemas"]["Product"]["properties"])
 ENTRY_KEYS = sorted(ROOT["components"]["schemas"]["ProductsCustomBatchRequestEntry"]["properties"])
 
