@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "openapi" / "evidence" / "001_2cbfebc927b2f6db.txt"
-# The paths the documentation shows (preview's); :meth:`DocumentedExample.at` moves an example to another
-# generation's path, for generations whose contract is preview's (``spec_tools.diffing.same_contract``).
+# The generation the examples were documented for, and the paths the documentation shows; :meth:`DocumentedExample.at`
+# moves an example to another generation's path, for generations whose contract is the documented one
+# (``spec_tools.diffing.same_contract``).
+DOCUMENTED_GENERATION = "preview"
 BATCH_PATH = "/preview/catalog/products/batch"
 REPORT_PATH = "/preview/catalog/products/batch/report/{operation-token}"
 OPERATION_IDS = {"batch": "SubmitCatalogProductsBatch", "report": "GetCatalogProductsBatchReport"}
