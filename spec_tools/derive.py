@@ -27,7 +27,7 @@ from typing import Any, cast
 import yaml
 
 from spec_tools.operations import find_operation, parameters, path_parameter_names
-from spec_tools.overlay import apply_one
+from spec_tools.overlay import OverlayError, apply_one
 from spec_tools.yamlio import dump_document, parse_document
 
 _NAME_FILTER = re.compile(r"""parameters\[\?\(@\.name\s*==\s*(['"])(?P<name>[^'"]+)\1\)\]""")
@@ -61,7 +61,9 @@ def derive_overlay(
     ``header`` (comment lines) goes first, followed by the lists of dropped and adapted actions.
     """
     base = parse_document(base_text)
-    actions = base.get("actions") or []
+    actions = base.get("actions")
+    if not isinstance(actions, list) or not all(isinstance(action, dict) for action in actions):
+        raise OverlayError("the base overlay's 'actions' must be a list of mappings")
     root = yaml.compose(base_text)
     action_nodes = _mapping_value(root, "actions")
     result = Derivation(text="")

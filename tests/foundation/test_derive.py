@@ -6,9 +6,11 @@ import copy
 import json
 from typing import Any
 
+import pytest
+
 from spec_tools.checks import link_problems, overlay_action_problems
 from spec_tools.derive import derive_overlay
-from spec_tools.overlay import apply_overlay
+from spec_tools.overlay import OverlayError, apply_overlay
 from spec_tools.slicer import slice_catalog
 from spec_tools.yamlio import parse_document
 
@@ -91,3 +93,8 @@ def test_a_link_is_left_alone_when_the_target_has_several_path_parameters() -> N
     assert not any("link" in line for line in derived.adapted)
     effective = apply_overlay(new, parse_document(derived.text))
     assert any("has no parameter 'operation-token'" in problem for problem in link_problems(effective))
+
+
+def test_a_malformed_base_overlay_is_refused() -> None:
+    with pytest.raises(OverlayError, match="'actions' must be a list of mappings"):
+        _derive(slice_catalog(dated_document("2027-01")), "overlay: 1.0.0\nactions:\n  - just a string\n")
