@@ -15,13 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests import harness, server
+from contract_tests import harness, server, strategies
 from contract_tests.conftest import SIMULATED_GENERATIONS, LoopbackSimulator, make_app
 from contract_tests.specs import Generation, generation
 from criteo_catalog_sdk.api_versions import OP_BATCH, OP_REPORT
 
 SEED = harness.DEFAULT_SEED
-FULL = harness.HarnessSettings(seed=SEED, max_examples=8, mode="all")
+EXAMPLES = 8
+
+
+def full(where: Generation) -> harness.HarnessSettings:
+    """Every phase and mode; the default generation with the full example budget, the others with less."""
+    return harness.HarnessSettings(seed=SEED, max_examples=strategies.budget(where, EXAMPLES), mode="all")
 
 
 def labels(where: Generation) -> tuple[str, str, list[str]]:
@@ -48,7 +53,7 @@ def assert_thorough(result: harness.HarnessResult, where: Generation) -> None:
 @pytest.mark.parametrize("name", SIMULATED_GENERATIONS)
 def test_in_process_asgi(name: str, reports_dir: Path) -> None:
     where = generation(name)
-    result = harness.run(app=make_app(), token="contract-suite-token", settings=FULL, api_version=name)
+    result = harness.run(app=make_app(), token="contract-suite-token", settings=full(where), api_version=name)
     junit = reports_dir / f"contract-server-asgi-{name}-junit.xml"
     harness.write_junit(result, junit, suite=f"contract-server-asgi-{name}")
     assert_thorough(result, where)
@@ -72,7 +77,7 @@ def test_loopback_socket_with_the_runner(
             "--seed",
             str(SEED),
             "--max-examples",
-            "8",
+            str(strategies.budget(generation(name), EXAMPLES)),
             "--junit",
             str(junit),
         ],
