@@ -6,8 +6,12 @@ PY := $(VENV)/bin/python
 GEN_VENV := .tools/generator
 INSTALLED := $(VENV)/.installed
 GEN_INSTALLED := $(GEN_VENV)/.installed
-SOURCE ?= https://api.criteo.com/preview/marketingsolutions/open-api-specifications.json
-GENERATION ?= preview
+# update-spec: Criteo's whole document of a generation (by default preview's, or GENERATION's);
+# GENERATION= when the document does not say which one it is; DERIVE_FROM= the generation whose
+# overlay a new generation's derives from (default: the newest one).
+GENERATION ?=
+DERIVE_FROM ?=
+SOURCE ?= https://api.criteo.com/$(or $(GENERATION),preview)/marketingsolutions/open-api-specifications.json
 PYTEST_ARGS ?=
 
 .PHONY: install spec generate check-generated update-spec lint test contract-test contract-test-live demo bench reliability clean
@@ -42,10 +46,11 @@ generate: spec $(GEN_INSTALLED)
 check-generated: $(INSTALLED) $(GEN_INSTALLED)
 	tools/check-generated.sh
 
-# make update-spec SOURCE=<url or path of Criteo's whole MarketingSolutions document>
+# make update-spec SOURCE=<url or path of Criteo's whole MarketingSolutions document> [GENERATION=...]
+# Adds or refreshes that one generation (openapi/<generation>/ and its generated package), prints the
+# semantic diff, and fails when the result cannot work (see spec_tools/update.py for the exit codes).
 update-spec: $(INSTALLED) $(GEN_INSTALLED)
-	$(PY) -m spec_tools slice '$(SOURCE)' --prefix /$(GENERATION)/catalog --out openapi/$(GENERATION)/published.yaml
-	$(MAKE) --no-print-directory generate
+	$(PY) -m spec_tools update '$(SOURCE)' $(if $(GENERATION),--generation '$(GENERATION)') $(if $(DERIVE_FROM),--derive-from '$(DERIVE_FROM)')
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

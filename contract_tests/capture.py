@@ -2,8 +2,9 @@
 
 The SDK-side contract tests send generated inputs through :class:`~criteo_catalog_sdk.CatalogClient`
 (and its async twin) into an ``httpx.MockTransport``: nothing leaves the process. The token endpoint
-always grants a token; each API route answers its scripted ``(status, body, headers)``, by default a
-valid answer of the effective spec.
+always grants a token; each API route of the chosen generation (its own paths) answers its scripted
+``(status, body, headers)``, by default a valid answer of the effective spec. The clients it makes
+talk to that generation (``api_version=``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from typing import Any
 
 import httpx
 
+from contract_tests.specs import Generation, generation, match_path
 from criteo_catalog_sdk import AsyncCatalogClient, CatalogClient, PollPolicy, RetryPolicy
 from criteo_catalog_sdk.errors import InvalidRequestError
 
 BASE_URL = "https://catalog-contract.invalid"
-BATCH_PATH = "/preview/catalog/products/batch"
-REPORT_PREFIX = "/preview/catalog/products/batch/report/"
-STATS_PREFIX = "/preview/catalog/stats/merchants/"
 # Seed 001, the documented 202.
 DOCUMENTED_TOKEN = (
     "eyJhbGciOiJub25lIn0.eyJwYXJ0bmVySWQiOjEyMywib3BlcmF0aW9uSWQiOiIxNzE2YzExNC1mZThjLTRiZmYtOGFiNC0zYzM5YTQwY2M1"
@@ -47,20 +46,18 @@ def json_answer(status: int, body: Any) -> Answer:
     return status, json.dumps(body).encode(), {"content-type": "application/json"}
 
 
-def route_of(path: str) -> str:
-    """batch, report, stats or unknown."""
-    if path == BATCH_PATH:
-        return "batch"
-    if path.startswith(REPORT_PREFIX):
-        return "report"
-    if path.startswith(STATS_PREFIX):
-        return "stats"
-    return "unknown"
+def route_of(path: str, where: Generation | None = None) -> str:
+    """batch, report, stats or unknown, under the paths of generation ``where`` (default: the default one)."""
+    where = where or generation()
+    routes = (("batch", where.batch_path), ("report", where.report_template), ("stats", where.stats_template))
+    return next((route for route, template in routes if template and match_path(template, path) is not None), "unknown")
 
 
 @dataclass
 class CapturingCriteo:
-    """Records the API requests of a client and answers them from ``answers`` (by route)."""
+    """Records the API requests of a client of ``where`` (a generation) and answers them from ``answers`` (by route)."""
+
+    where: Generation = field(default_factory=generation)
 
     answers: dict[str, Answer] = field(
         default_factory=lambda: {
@@ -80,7 +77,8 @@ class CapturingCriteo:
                 200, json={"access_token": "contract-token", "token_type": "Bearer", "expires_in": 900}
             )
         self.requests.append(request)
-        status, body, headers = self.answers.get(route_of(request.url.path), json_answer(404, {"errors": []}))
+        route = route_of(request.url.raw_path.decode("ascii").partition("?")[0], self.where)
+        status, body, headers = self.answers.get(route, json_answer(404, {"errors": []}))
         return httpx.Response(status, content=body, headers=headers)
 
     def answer(self, route: str, status: int, body: bytes | Any, headers: dict[str, str] | None = None) -> None:
@@ -105,6 +103,7 @@ class CapturingCriteo:
             retry=NO_RETRY,
             polling=NO_WAIT,
             sleep=lambda _: None,
+            api_version=self.where.name,
         )
 
     def async_client(self) -> AsyncCatalogClient:
@@ -122,6 +121,7 @@ class CapturingCriteo:
             retry=NO_RETRY,
             polling=NO_WAIT,
             sleep=no_sleep,
+            api_version=self.where.name,
         )
 
     def take(self) -> httpx.Request:

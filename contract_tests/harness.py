@@ -4,7 +4,8 @@ This is what ``st run`` does (every phase: examples, coverage, fuzzing, stateful
 that the same run works against the simulator's ASGI app in-process (no socket), against a server over
 a real socket, and inside pytest, with the harness's own choices fixed in one place:
 
-- the spec: the effective one (``openapi/catalog.yaml``) unless told otherwise;
+- the spec: the effective one of the chosen API generation (``api_version=``; default: the SDK's default
+  generation), unless told otherwise (``spec=``: a document or a file);
 - every check, with the built-in ``positive_data_acceptance`` replaced by ``contract_tests.hooks``'s
   narrow ``criteo_positive_data_acceptance`` (one documented 400 exempt, nothing else);
 - positive and negative data; the stateful phase follows the overlay's link from the 202's
@@ -30,8 +31,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
-from contract_tests import hooks
-from contract_tests.specs import EFFECTIVE_SPEC
+from contract_tests import hooks, specs
 
 PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
 MODES = ("positive", "negative", "all")
@@ -111,7 +111,7 @@ class HarnessResult:
         """A human-readable report of the run."""
         total = sum(self.cases.values())
         lines = [
-            f"schemathesis contract run against {self.target} ({Path(self.spec).name}, seed {self.settings.seed}, "
+            f"schemathesis contract run against {self.target} ({self.spec}, seed {self.settings.seed}, "
             f"mode {self.settings.mode}, max {self.settings.max_examples} examples, phases "
             f"{','.join(self.settings.phases)}): {total} test cases in {self.elapsed:.1f} s, "
             f"{len(self.findings)} failure(s), {len(self.errors)} error(s)",
@@ -162,20 +162,40 @@ def build_config(settings: HarnessSettings, *, base_url: str | None, headers: Ma
     return SchemathesisConfig.from_dict(data)
 
 
+Spec = Path | str | Mapping[str, Any]
+
+
+def resolve_spec(spec: Spec | None, api_version: str | None) -> tuple[Any, str]:
+    """The document (or file path) to load, and how to name it: ``spec`` if given (a document, or a file),
+    else the effective spec of generation ``api_version`` (default: the SDK's default generation)."""
+    if spec is None:
+        where = specs.generation(api_version)
+        return where.effective(), f"{where.name} effective spec"
+    if isinstance(spec, Mapping):
+        return dict(spec), "given spec"
+    return str(spec), Path(spec).name
+
+
 def load_schema(
     settings: HarnessSettings,
     *,
     base_url: str | None = None,
     app: Any = None,
     token: str | None = None,
-    spec: Path | str = EFFECTIVE_SPEC,
+    spec: Spec | None = None,
+    api_version: str | None = None,
 ) -> Any:
-    """The schemathesis schema of ``spec``, bound to ``base_url`` or to the ASGI ``app``."""
+    """The schemathesis schema of ``spec`` (see :func:`resolve_spec`), bound to ``base_url`` or to the ASGI ``app``."""
     if (base_url is None) == (app is None):
         raise ValueError("give exactly one of base_url and app")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     config = build_config(settings, base_url=base_url, headers=headers)
-    schema: Any = schemathesis.openapi.from_path(str(spec), config=config)
+    source, _ = resolve_spec(spec, api_version)
+    schema: Any = (
+        schemathesis.openapi.from_dict(source, config=config)
+        if isinstance(source, dict)
+        else schemathesis.openapi.from_path(source, config=config)
+    )
     if app is not None:
         schema.app = app
     if settings.read_only:
@@ -274,13 +294,17 @@ def run(
     app: Any = None,
     token: str | None = None,
     settings: HarnessSettings | None = None,
-    spec: Path | str = EFFECTIVE_SPEC,
+    spec: Spec | None = None,
+    api_version: str | None = None,
+    spec_name: str | None = None,
 ) -> HarnessResult:
-    """Run the contract checks against ``base_url`` (a real server) or ``app`` (an ASGI app, in-process)."""
+    """Run the contract checks against ``base_url`` (a real server) or ``app`` (an ASGI app, in-process),
+    judged by ``spec`` or by the effective spec of generation ``api_version`` (see :func:`resolve_spec`);
+    ``spec_name`` names the spec in the summary and the JUnit report."""
     settings = settings or HarnessSettings()
-    schema = load_schema(settings, base_url=base_url, app=app, token=token, spec=spec)
+    schema = load_schema(settings, base_url=base_url, app=app, token=token, spec=spec, api_version=api_version)
     target = base_url or f"ASGI app {type(app).__name__}"
-    result = HarnessResult(target=target, spec=str(spec), settings=settings)
+    result = HarnessResult(target=target, spec=spec_name or resolve_spec(spec, api_version)[1], settings=settings)
     started = time.monotonic()
     consume(result, from_schema(schema).execute())
     result.elapsed = time.monotonic() - started
@@ -308,7 +332,7 @@ def write_junit(result: HarnessResult, path: Path | str, suite: str = "contract-
         ("mode", result.settings.mode),
         ("max_examples", result.settings.max_examples),
         ("phases", ",".join(result.settings.phases)),
-        ("spec", Path(result.spec).name),
+        ("spec", result.spec),
     ):
         ET.SubElement(properties, "property", name=name, value=str(value))
     for name, (cases, elapsed, messages) in sorted(result.scenarios.items()):

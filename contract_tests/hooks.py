@@ -6,12 +6,12 @@ Loaded by the in-process harness (``contract_tests.harness`` imports it) and usa
 It registers ``criteo_positive_data_acceptance``, which replaces the built-in ``positive_data_acceptance``
 ("a request valid under the spec must not be rejected") and is identical to it except for **one** answer:
 
-- ``POST /preview/catalog/products/batch`` answered ``400`` whose every problem has the code
-  ``duplicate-product``. Criteo rejects a whole batch that holds the same product twice (facts sheet,
-  section 3; the ids compared ignoring case, as reports lower-case them). The effective spec says what it
-  can (``uniqueItems`` on ``entries``: two identical entries are invalid) but JSON Schema cannot state
-  "no two entries share ``product.id``/``productId`` up to case", so a request schemathesis generates as
-  valid may legitimately get that 400.
+- the batch operation (``SubmitCatalogProductsBatch``, at its path in every generation) answered ``400``
+  whose every problem has the code ``duplicate-product``. Criteo rejects a whole batch that holds the same
+  product twice (facts sheet, section 3; the ids compared ignoring case, as reports lower-case them). The
+  effective spec says what it can (``uniqueItems`` on ``entries``: two identical entries are invalid) but
+  JSON Schema cannot state "no two entries share ``product.id``/``productId`` up to case", so a request
+  schemathesis generates as valid may legitimately get that 400.
 
 Nothing else is exempt: another code in the same answer, another status, another operation, a 400 without
 the envelope, all still fail. (The report's ``catalog-operation-token-is-malformed`` needs no exemption any
@@ -30,9 +30,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 CHECK_NAME = "criteo_positive_data_acceptance"
 REPLACED_CHECK = "positive_data_acceptance"
 
-# (METHOD, path template) -> the problem codes of a 400 that a schema-valid request may legitimately get.
-EXEMPT_REJECTIONS: Mapping[tuple[str, str], frozenset[str]] = {
-    ("POST", "/preview/catalog/products/batch"): frozenset({"duplicate-product"}),
+# operationId -> the problem codes of a 400 that a schema-valid request may legitimately get. By operationId,
+# so that the exemption holds at the operation's path in every generation and nowhere else.
+EXEMPT_REJECTIONS: Mapping[str, frozenset[str]] = {
+    "SubmitCatalogProductsBatch": frozenset({"duplicate-product"}),
 }
 
 
@@ -45,18 +46,24 @@ def problem_codes(body: bytes) -> set[str]:
         return set()
 
 
-def is_exempt_rejection(method: str, template: str, status: int, body: bytes) -> bool:
+def is_exempt_rejection(operation_id: str | None, status: int, body: bytes) -> bool:
     """True only for a 400 on an exempt operation whose problems all carry exempt codes."""
-    exempt = EXEMPT_REJECTIONS.get((method.upper(), template))
+    exempt = EXEMPT_REJECTIONS.get(operation_id or "")
     if status != 400 or not exempt:
         return False
     codes = problem_codes(body)
     return bool(codes) and codes <= exempt
 
 
+def operation_id_of(case: Any) -> str | None:
+    """The operationId of a schemathesis case's operation (None when the spec gives it none)."""
+    value = case.operation.definition.raw.get("operationId")
+    return value if isinstance(value, str) else None
+
+
 @schemathesis.check
 def criteo_positive_data_acceptance(ctx: Any, response: Any, case: Any) -> bool | None:
     """``positive_data_acceptance``, minus the documented ``duplicate-product`` 400 (see the module docstring)."""
-    if is_exempt_rejection(case.operation.method, case.operation.path, response.status_code, response.content):
+    if is_exempt_rejection(operation_id_of(case), response.status_code, response.content):
         return None
     return positive_data_acceptance(ctx, response, case)

@@ -1,8 +1,9 @@
 """Live conformance run: check a real server (Criteo, or any server claiming to be it) against the spec.
 
-    make contract-test-live            # or: python -m contract_tests.live
+    make contract-test-live            # or: python -m contract_tests.live [--api-version GENERATION]
 
-Environment: ``CRITEO_API_URL`` (default ``https://api.criteo.com``), ``CRITEO_CLIENT_ID``,
+The API generation checked (its spec and its paths) is ``--api-version``, else ``CRITEO_API_VERSION``,
+else the SDK's default one. Environment: ``CRITEO_API_URL`` (default ``https://api.criteo.com``), ``CRITEO_CLIENT_ID``,
 ``CRITEO_CLIENT_SECRET``, optionally ``CRITEO_TEST_MERCHANT_ID`` (stats, and the target of writes)
 and ``CRITEO_CONTRACT_ALLOW_WRITES=1`` (submit a one-product batch and follow its report; also send
 the two documented invalid batches, which write nothing). Tuning: ``CRITEO_CONTRACT_REPORTS`` (output
@@ -12,35 +13,38 @@ advises), ``CRITEO_CONTRACT_FUZZ_EXAMPLES=N`` (also fuzz the two GET operations 
 positive data only, N examples each; default 0: off).
 
 Read-only checks: the token endpoint; a call without a token; the report of a malformed token and
-of a well-formed unknown one; the merchant's stats. Every answer is checked against the **effective**
-spec (``openapi/catalog.yaml``: status declared, body, formats, Content-Type, declared headers; a
-failure there is a violation, exit 1) and the **published** one (``openapi/published.yaml``: a failure
-there is a deviation, recorded with its evidence and the spec location an overlay action would target).
+of a well-formed unknown one; the merchant's stats (where the generation has them). Every answer is
+checked against the generation's **effective** spec (``openapi/<generation>/catalog.yaml``: status
+declared, body, formats, Content-Type, declared headers; a failure there is a violation, exit 1) and its
+**published** one (``openapi/<generation>/published.yaml``: a failure there is a deviation, recorded with
+its evidence and the spec location an overlay action would target).
 Documented statuses (seed 001) are expectations too: answering 200 where Criteo documents 401 is a
 violation even if the spec declares 200. Reports go to ``reports/conformance.{md,json}``.
 
 Exit status: 0 when the server conforms (or, without credentials, the run is skipped with a message),
-1 on a violation, 2 when the server cannot be reached at all.
+1 on a violation, 2 when the server cannot be reached at all or the generation is unknown.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import os
 import sys
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from contract_tests import specs
-from contract_tests.specs import BATCH_PATH, REPORT_TEMPLATE, ROOT, STATS_TEMPLATE, TERMINAL_STATUSES
+from contract_tests.specs import ROOT, TERMINAL_STATUSES
+from criteo_catalog_sdk.api_versions import ENV_API_VERSION
+from criteo_catalog_sdk.errors import ConfigurationError
 
 TERMINAL = set(TERMINAL_STATUSES)
 EXCERPT = 2000
@@ -80,10 +84,12 @@ class Settings:
     out_dir: Path
     poll_interval: float = 3.0
     fuzz_examples: int = 0
+    api_version: str | None = None  # None: the SDK's default generation
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Settings | None:
-        """None when the credentials are missing (the run is then skipped)."""
+    def from_env(cls, env: Mapping[str, str], api_version: str | None = None) -> Settings | None:
+        """None when the credentials are missing (the run is then skipped); ``api_version`` (the command
+        line's) wins over ``CRITEO_API_VERSION``."""
         client_id, secret = env.get("CRITEO_CLIENT_ID", ""), env.get("CRITEO_CLIENT_SECRET", "")
         if not client_id or not secret:
             return None
@@ -97,10 +103,14 @@ class Settings:
             out_dir=Path(env.get("CRITEO_CONTRACT_REPORTS") or str(ROOT / "reports")),
             poll_interval=float(env.get("CRITEO_CONTRACT_POLL_INTERVAL") or "3"),
             fuzz_examples=int(env.get("CRITEO_CONTRACT_FUZZ_EXAMPLES") or "0"),
+            api_version=api_version or env.get(ENV_API_VERSION, "").strip() or None,
         )
 
     def __repr__(self) -> str:
-        return f"Settings(base_url={self.base_url!r}, merchant_id={self.merchant_id!r}, client_secret=<redacted>)"
+        return (
+            f"Settings(base_url={self.base_url!r}, api_version={self.api_version!r}, merchant_id={self.merchant_id!r},"
+            " client_secret=<redacted>)"
+        )
 
 
 def _decode(response: httpx.Response) -> Any:
@@ -131,19 +141,15 @@ def unknown_operation_token(partner_id: int) -> str:
     return f"{encode({'alg': 'none'})}.{encode(payload)}."
 
 
-def report_path(token: str) -> str:
-    """The report path of ``token``, escaped as the SDK escapes it."""
-    return REPORT_TEMPLATE.replace("{operation-token}", quote(token, safe="-._~"))
-
-
 class LiveRun:
     """Runs the checks in order and collects observations."""
 
     def __init__(self, settings: Settings, http: httpx.Client) -> None:
         self.settings = settings
         self.http = http
-        self.effective = specs.effective()
-        self.published = specs.published()
+        self.where = specs.generation(settings.api_version)
+        self.effective = self.where.effective()
+        self.published = self.where.published()
         self.observations: list[Observation] = []
         self.skipped: list[str] = []
         self._token: str | None = None
@@ -196,10 +202,10 @@ class LiveRun:
 
     def _post_batch(self, check: str, body: Any, expected: set[int], auth: bool = True) -> Observation:
         try:
-            response = self.http.post(BATCH_PATH, json=body, headers=self._auth() if auth else {})
+            response = self.http.post(self.where.batch_path, json=body, headers=self._auth() if auth else {})
         except httpx.HTTPError as exc:
-            return self._unanswered(check, f"POST {BATCH_PATH}", exc)
-        return self._observe(check, "post", BATCH_PATH, BATCH_PATH, response, expected)
+            return self._unanswered(check, f"POST {self.where.batch_path}", exc)
+        return self._observe(check, "post", self.where.batch_path, self.where.batch_path, response, expected)
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._token}"} if self._token else {}
@@ -248,12 +254,12 @@ class LiveRun:
 
     def check_without_token(self) -> None:
         """A call without a token: 401 with the error envelope (facts section 4)."""
-        self._get("no-token", REPORT_TEMPLATE, report_path(unknown_operation_token(0)), {401})
+        self._get("no-token", self.where.report_template, self.where.report_path(unknown_operation_token(0)), {401})
 
     def check_malformed_report_token(self) -> None:
         """GET report/invalidToken: 400 catalog-operation-token-is-malformed (seed 001, report 400)."""
-        path = REPORT_TEMPLATE.replace("{operation-token}", "invalidToken")
-        observed = self._get("report-malformed-token", REPORT_TEMPLATE, path, {400}, headers=self._auth())
+        path = self.where.report_path("invalidToken")
+        observed = self._get("report-malformed-token", self.where.report_template, path, {400}, headers=self._auth())
         if observed.status == 400:
             self._expect_code(observed, "catalog-operation-token-is-malformed")
 
@@ -261,19 +267,23 @@ class LiveRun:
         """GET report of a well-formed unknown token: 404 (seed 001, report 404) or 403 (other partner)."""
         merchant = self.settings.merchant_id or ""
         partner = int(merchant) if merchant.isdigit() else 0
-        path = report_path(unknown_operation_token(partner))
-        observed = self._get("report-unknown-token", REPORT_TEMPLATE, path, {403, 404}, headers=self._auth())
+        path = self.where.report_path(unknown_operation_token(partner))
+        template = self.where.report_template
+        observed = self._get("report-unknown-token", template, path, {403, 404}, headers=self._auth())
         if observed.status == 404:
             self._expect_code(observed, "catalog-operation-not-found")
 
     def check_stats(self) -> None:
         """GET stats of the test merchant over 24 hours: 200 with the statistics body."""
-        merchant = self.settings.merchant_id
+        merchant, template = self.settings.merchant_id, self.where.stats_template
+        if template is None:
+            self.skipped.append(f"stats: the {self.where.name} generation has no statistics operation")
+            return
         if merchant is None:
             self.skipped.append("stats: set CRITEO_TEST_MERCHANT_ID")
             return
-        path = STATS_TEMPLATE.replace("{merchant-id}", quote(merchant, safe=""))
-        self._get("stats", STATS_TEMPLATE, path, {200}, params={"lastNumHours": 24}, headers=self._auth())
+        path = self.where.stats_path(merchant)
+        self._get("stats", template, path, {200}, params={"lastNumHours": 24}, headers=self._auth())
 
     def check_documented_rejections(self) -> None:
         """The two documented invalid batches (seed 001, batch 400s): rejected with 400, nothing written."""
@@ -298,7 +308,7 @@ class LiveRun:
         body = {
             "entries": [
                 {
-                    "merchantId": int(merchant),
+                    "merchantId": self.where.version.merchant_id_value(int(merchant)),
                     "method": "insert",
                     "product": {
                         "id": product_id,
@@ -312,20 +322,21 @@ class LiveRun:
             ]
         }
         # Strict in what we send: the request itself must satisfy both specs.
-        problems = specs.strict_request_errors(self.published, "post", BATCH_PATH, body)
-        problems += specs.strict_request_errors(self.effective, "post", BATCH_PATH, body)
+        problems = specs.strict_request_errors(self.published, "post", self.where.batch_path, body)
+        problems += specs.strict_request_errors(self.effective, "post", self.where.batch_path, body)
         if problems:
             raise RuntimeError(f"the live check's own request breaks a spec: {problems}")
         accepted = self._post_batch("batch-submit", body, {202})
         token = accepted.body.get("operationToken") if isinstance(accepted.body, dict) else None
         if accepted.status != 202 or not isinstance(token, str) or not token:
             return
-        path = report_path(token)
+        path = self.where.report_path(token)
         # The overlay's link feeds operationToken to the report's path parameter: it must fit there.
-        unusable = specs.parameter_errors(self.effective, "get", REPORT_TEMPLATE, path)
+        unusable = specs.parameter_errors(self.effective, "get", self.where.report_template, path)
         if unusable:
             accepted.effective_errors.append(
-                "operationToken cannot be the report's operation-token (the GetReport link): " + "; ".join(unusable)
+                f"operationToken cannot be the report's {self.where.report_parameter} (the GetReport link): "
+                + "; ".join(unusable)
             )
         self._follow_report(path, product_id)
 
@@ -336,7 +347,7 @@ class LiveRun:
             time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
             wait = min(max(wait, 0.05) * 1.5, 30.0)
             observed = self._get(
-                "batch-report", REPORT_TEMPLATE, path, {200, *RETRYABLE_STATUSES}, headers=self._auth()
+                "batch-report", self.where.report_template, path, {200, *RETRYABLE_STATUSES}, headers=self._auth()
             )
             if observed.violates or observed.status is None:
                 return  # broken: polling on would only repeat it (or last until the deadline)
@@ -381,7 +392,7 @@ class LiveRun:
         settings = HarnessSettings(
             max_examples=self.settings.fuzz_examples, mode="positive", phases=("coverage", "fuzzing"), read_only=True
         )
-        result = run(base_url=self.settings.base_url, token=self._token, settings=settings)
+        result = run(base_url=self.settings.base_url, token=self._token, settings=settings, api_version=self.where.name)
         for finding in result.findings:
             self.observations.append(
                 Observation(
@@ -449,6 +460,7 @@ def write_reports(
 
     payload = {
         "server": settings.base_url,
+        "api_version": specs.generation(settings.api_version).name,
         "checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "conforms_to_effective_spec": not violations,
         "violations": [plain(o) for o in violations],
@@ -460,7 +472,7 @@ def write_reports(
     json_path = settings.out_dir / "conformance.json"
     json_path.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
     lines = [
-        f"# Conformance of {settings.base_url}",
+        f"# Conformance of {settings.base_url} (API generation {payload['api_version']})",
         "",
         f"Checked at {payload['checked_at']}: {len(observations)} exchanges, {len(violations)} violations of the "
         f"effective spec or documented behaviour, {len(table)} distinct deviations from the published spec.",
@@ -510,9 +522,21 @@ def _cell(text: str) -> str:
     return text if len(text) <= 400 else text[:400] + "..."
 
 
-def main(env: Mapping[str, str] | None = None) -> int:
-    """Run the live checks; 0 when the server conforms (or no credentials), 1 on a violation, 2 if unreachable."""
-    settings = Settings.from_env(dict(os.environ if env is None else env))
+def main(env: Mapping[str, str] | None = None, argv: Sequence[str] = ()) -> int:
+    """Run the live checks; 0 when the server conforms (or no credentials), 1 on a violation, 2 if unreachable
+    or the generation is unknown."""
+    parser = argparse.ArgumentParser(prog="python -m contract_tests.live", description="Live conformance run.")
+    parser.add_argument(
+        "--api-version", default=None, help=f"the API generation to check (default: ${ENV_API_VERSION})"
+    )
+    args = parser.parse_args(list(argv))
+    settings = Settings.from_env(dict(os.environ if env is None else env), api_version=args.api_version)
+    if settings is not None:
+        try:
+            specs.generation(settings.api_version)
+        except ConfigurationError as exc:
+            print(f"live contract tests: {exc}", file=sys.stderr)
+            return 2
     if settings is None:
         print("live contract tests skipped: set CRITEO_CLIENT_ID and CRITEO_CLIENT_SECRET (and CRITEO_API_URL,")
         print("CRITEO_TEST_MERCHANT_ID, CRITEO_CONTRACT_ALLOW_WRITES=1 for more) to check a live server.")
@@ -526,6 +550,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         return 2
     md_path, _ = write_reports(settings, observations, live.skipped)
     violations = [o for o in observations if o.violates]
+    print(f"{settings.base_url}, API generation {live.where.name}:")
     for o in observations:
         mark = "FAIL" if o.violates else "ok  "
         print(f"{mark} {o.check:24} {o.request[:70]:70} -> {o.status}")
@@ -539,4 +564,4 @@ def main(env: Mapping[str, str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(argv=sys.argv[1:]))

@@ -3,6 +3,7 @@
     python -m contract_tests.server --base-url http://127.0.0.1:8787 --token TOKEN
     python -m contract_tests.server --base-url https://api.criteo.com \\
         --client-id ID --client-secret SECRET            # read-only unless --allow-writes
+    python -m contract_tests.server ... --api-version 2027-01   # another API generation's spec and paths
 
 Every phase (examples, coverage, fuzzing, stateful), every check (``contract_tests.hooks`` replaces
 ``positive_data_acceptance`` by its narrow variant), positive and negative data, seeded and bounded: see
@@ -29,8 +30,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contract_tests.harness import DEFAULT_SEED, MODES, PHASES, HarnessSettings, run, write_junit
-from contract_tests.specs import EFFECTIVE_SPEC, PUBLISHED_SPEC, ROOT, TOKEN_PATH
+from contract_tests import specs
+from contract_tests.harness import DEFAULT_SEED, MODES, PHASES, HarnessSettings, Spec, run, write_junit
+from contract_tests.specs import ROOT, TOKEN_PATH
+from criteo_catalog_sdk.api_versions import ENV_API_VERSION
+from criteo_catalog_sdk.errors import ConfigurationError
 
 DEFAULT_JUNIT = ROOT / "reports" / "contract-server-junit.xml"
 
@@ -69,6 +73,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=None, help="bearer token (default: fetched with the client credentials)")
     p.add_argument("--client-id", default=None, help="default: $CRITEO_CLIENT_ID")
     p.add_argument("--client-secret", default=None, help="default: $CRITEO_CLIENT_SECRET")
+    p.add_argument(
+        "--api-version",
+        default=None,
+        help=f"the API generation whose spec and paths to check (default: ${ENV_API_VERSION})",
+    )
     p.add_argument("--spec", default="effective", help="effective (default), published, or a path")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--max-examples", type=int, default=10, help="per operation and phase")
@@ -91,7 +100,13 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if not base_url:
         print("contract_tests.server: --base-url (or CRITEO_API_URL) is required", file=sys.stderr)
         return 2
-    spec = {"effective": EFFECTIVE_SPEC, "published": PUBLISHED_SPEC}.get(args.spec, Path(args.spec))
+    try:
+        where = specs.generation(args.api_version or env.get(ENV_API_VERSION, "").strip() or None)
+    except ConfigurationError as exc:
+        print(f"contract_tests.server: {exc}", file=sys.stderr)
+        return 2
+    spec: Spec | None = {"effective": None, "published": where.published()}.get(args.spec, Path(args.spec))
+    spec_name = f"{where.name} {args.spec} spec" if args.spec in ("effective", "published") else None
     try:
         settings = HarnessSettings(
             seed=args.seed,
@@ -119,7 +134,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             return 2
     if settings.read_only:
         print("contract_tests.server: read-only run (GET operations only)")
-    result = run(base_url=base_url, token=token, settings=settings, spec=spec)
+    result = run(
+        base_url=base_url, token=token, settings=settings, spec=spec, api_version=where.name, spec_name=spec_name
+    )
     junit = write_junit(result, args.junit)
     print(result.summary())
     print(f"JUnit report: {junit}")

@@ -1,15 +1,17 @@
-"""The two specs the harness judges against, and the checks that ``spec_tools.validation`` does not make.
+"""The specs the harness judges against, per API generation, and the checks ``spec_tools.validation`` does not make.
+
+Every Criteo API generation this installation knows (``criteo_catalog_sdk.api_versions.API_VERSIONS``:
+preview, experimental, dated releases) has two specs: the effective one (published + overlay: what
+the SDK and the simulator promise) and the published one (Criteo's text as-is). Requests must satisfy
+both (strict in what we send); answers must satisfy the effective one, and every way they break the
+published one is a deviation worth an overlay action. :func:`generation` gives one generation's specs
+and where its operations live, read from its spec by operationId: nothing here spells a path.
 
 ``spec_tools.validation`` answers "does this spec accept this JSON body". The harness also needs: the
 path and query parameters of a concrete request (``parameter_errors``), the declared response headers
 (``header_errors``), the media type of a JSON answer (``media_type_errors``) and, for what we send,
 bodies checked with their ``format`` keywords (int32/int64 ranges, date-time) as well
 (``strict_request_errors``).
-
-The effective spec (``openapi/catalog.yaml``) is what the SDK and the simulator promise; the published
-one (``openapi/published.yaml``) is Criteo's text as-is. Requests must satisfy both (strict in what we
-send); answers must satisfy the effective one, and every way they break the published one is a
-deviation worth an overlay action.
 """
 
 from __future__ import annotations
@@ -25,38 +27,108 @@ from urllib.parse import parse_qs, unquote
 
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from spec_tools.yamlio import load_document
+from criteo_catalog_sdk.api_versions import API_VERSIONS, DEFAULT_API_VERSION, ApiVersion, get_api_version
+from spec_tools.diffing import same_contract
+from spec_tools.seed_examples import DOCUMENTED_GENERATION
 
 ROOT = Path(__file__).resolve().parent.parent
-EFFECTIVE_SPEC = ROOT / "openapi" / "preview" / "catalog.yaml"
-PUBLISHED_SPEC = ROOT / "openapi" / "preview" / "published.yaml"
 
 TOKEN_PATH = "/oauth2/token"
-BATCH_PATH = "/preview/catalog/products/batch"
-REPORT_TEMPLATE = "/preview/catalog/products/batch/report/{operation-token}"
-STATS_TEMPLATE = "/preview/catalog/stats/merchants/{merchant-id}"
-OPERATIONS: tuple[tuple[str, str], ...] = (
-    ("post", BATCH_PATH),
-    ("get", REPORT_TEMPLATE),
-    ("get", STATS_TEMPLATE),
-)
 REPORT_STATUSES = ("ACCEPTED", "IN_PROGRESS", "VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED")
 TERMINAL_STATUSES = frozenset({"VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"})
+#: Every generation the installed SDK knows, and the one used when none is named.
+GENERATIONS: tuple[str, ...] = API_VERSIONS
+DEFAULT_GENERATION = DEFAULT_API_VERSION
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One API generation as the harness sees it: its two specs and where its catalog operations live."""
+
+    version: ApiVersion
+
+    @property
+    def name(self) -> str:
+        """``preview``, ``experimental``, ``2027-01``..."""
+        return self.version.name
+
+    @property
+    def batch_path(self) -> str:
+        """The batch operation's path."""
+        return self.version.batch.template
+
+    @property
+    def report_template(self) -> str:
+        """The report operation's path template."""
+        return self.version.report.template
+
+    @property
+    def report_parameter(self) -> str:
+        """The name of the report's path parameter (``operation-token``; ``id`` in 2027-01)."""
+        return self.version.report.parameter or ""
+
+    @property
+    def stats_template(self) -> str | None:
+        """The statistics operation's path template; None where the generation has none."""
+        return self.version.stats.template if self.version.stats else None
+
+    @property
+    def operations(self) -> tuple[tuple[str, str], ...]:
+        """``(method, template)`` of each catalog operation, lower-case methods."""
+        return tuple((op.method.lower(), op.template) for op in self.version.operations)
+
+    def label(self, operation_id: str) -> str:
+        """``METHOD template`` of an operation, as schemathesis names it (``POST`` and the path template)."""
+        found = next(op for op in self.version.operations if op.operation_id == operation_id)
+        return f"{found.method} {found.template}"
+
+    def report_path(self, token: str) -> str:
+        """The concrete report path of ``token``, escaped as the SDK escapes it."""
+        return self.version.report.path(token)
+
+    def stats_path(self, merchant_id: str) -> str:
+        """The concrete statistics path of a merchant (the generation must have the operation)."""
+        return self.version.stats_operation().path(merchant_id)
+
+    @property
+    def effective_file(self) -> Path:
+        """``openapi/<generation>/catalog.yaml``."""
+        return ROOT / "openapi" / self.name / "catalog.yaml"
+
+    @property
+    def published_file(self) -> Path:
+        """``openapi/<generation>/published.yaml``."""
+        return ROOT / "openapi" / self.name / "published.yaml"
+
+    def effective(self) -> dict[str, Any]:
+        """The effective spec (a fresh copy: callers may change it)."""
+        return copy.deepcopy(dict(self.version.spec))
+
+    def published(self) -> dict[str, Any]:
+        """The published spec (a fresh copy: callers may change it)."""
+        return copy.deepcopy(dict(self.version.published))
+
+    @property
+    def documented(self) -> bool:
+        """Whether Criteo's documented examples (seed 001, written for preview) apply here: the contract
+        is preview's once paths are set aside (experimental's, facts section 8)."""
+        return same_contract(get_api_version(DOCUMENTED_GENERATION).published, self.version.published)
 
 
 @cache
-def _load(path: str) -> dict[str, Any]:
-    return load_document(Path(path))
+def generation(name: str | None = None) -> Generation:
+    """The generation called ``name`` (default: the SDK's default generation)."""
+    return Generation(get_api_version(name or DEFAULT_GENERATION))
 
 
-def effective() -> dict[str, Any]:
-    """The effective spec (a fresh copy: callers may change it)."""
-    return copy.deepcopy(_load(str(EFFECTIVE_SPEC)))
+def effective(name: str | None = None) -> dict[str, Any]:
+    """The effective spec of a generation (default: the default generation), a fresh copy."""
+    return generation(name).effective()
 
 
-def published() -> dict[str, Any]:
-    """The published spec (a fresh copy: callers may change it)."""
-    return copy.deepcopy(_load(str(PUBLISHED_SPEC)))
+def published(name: str | None = None) -> dict[str, Any]:
+    """The published spec of a generation (default: the default generation), a fresh copy."""
+    return generation(name).published()
 
 
 def _deref(node: Any, document: Mapping[str, Any]) -> Any:

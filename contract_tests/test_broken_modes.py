@@ -19,12 +19,15 @@ import pytest
 
 from contract_tests import harness, hooks, server
 from contract_tests.conftest import STATIC_TOKEN, LoopbackSimulator, make_app
-from contract_tests.specs import BATCH_PATH, REPORT_TEMPLATE, STATS_TEMPLATE
+from contract_tests.specs import GENERATIONS, generation
 from criteo_catalog_sdk import CatalogClient, PollPolicy, ResponseValidationError, RetryPolicy
+from criteo_catalog_sdk.api_versions import OP_BATCH, OP_REPORT, OP_STATS
 from criteo_catalog_sdk.simulator.config import CONTRACT_BREAKS, Settings
 from criteo_catalog_sdk.simulator.runner import SimulatorProcess
 
-BATCH, REPORT, STATS = f"POST {BATCH_PATH}", f"GET {REPORT_TEMPLATE}", f"GET {STATS_TEMPLATE}"
+# The simulator's default generation (the one its breaches are proven on).
+WHERE = generation()
+BATCH, REPORT, STATS = WHERE.label(OP_BATCH), WHERE.label(OP_REPORT), WHERE.label(OP_STATS)
 
 # breach -> (phases, mode, the operation it shows on, the check that must fail, words the message must hold)
 CAUGHT_BY = {
@@ -89,7 +92,7 @@ def test_the_runner_exits_1_over_a_socket_and_its_junit_names_the_breach(
     argv = ["--base-url", loopback.base_url, "--token", loopback.token, "--phases", "stateful", "--mode", "positive"]
     assert server.main([*argv, "--max-examples", "5", "--junit", str(junit)], env={}) == 1
     out = capsys.readouterr().out
-    assert "FAIL [stateful] GET /preview/catalog/products/batch/report/{operation-token}" in out
+    assert f"FAIL [stateful] {REPORT}" in out
     assert '"COMPLETED" is not one of' in out
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and int(suite.get("failures", "0")) >= 1
@@ -126,7 +129,7 @@ def test_the_sdk_refuses_what_it_cannot_read(loopback: LoopbackSimulator) -> Non
 def test_the_hidden_cli_switch() -> None:
     with SimulatorProcess(["--static-token", "t", "--break-contract", "202-without-token"]) as process:
         answer = httpx.post(
-            process.base_url + BATCH_PATH,
+            process.base_url + WHERE.batch_path,
             json={"entries": [{"merchantId": 1, "method": "delete", "productId": "p"}]},
             headers={"Authorization": "Bearer t"},
         )
@@ -140,32 +143,45 @@ def test_the_hidden_cli_switch() -> None:
 
 def envelope(*codes: str) -> bytes:
     problems = [
-        {"traceId": "t", "type": "validation", "code": c, "instance": BATCH_PATH, "title": "x", "detail": ""}
+        {"traceId": "t", "type": "validation", "code": c, "instance": WHERE.batch_path, "title": "x", "detail": ""}
         for c in codes
     ]
     return json.dumps({"errors": problems, "warnings": []}).encode()
 
 
 @pytest.mark.parametrize(
-    ("method", "template", "status", "body", "exempt"),
+    ("operation_id", "status", "body", "exempt"),
     [
-        ("POST", BATCH_PATH, 400, envelope("duplicate-product"), True),
-        ("post", BATCH_PATH, 400, envelope("duplicate-product", "duplicate-product"), True),
-        ("POST", BATCH_PATH, 400, envelope("duplicate-product", "json-format"), False),
-        ("POST", BATCH_PATH, 400, envelope("json-format"), False),
-        ("POST", BATCH_PATH, 400, envelope(), False),
-        ("POST", BATCH_PATH, 400, b"duplicate-product", False),
-        ("POST", BATCH_PATH, 422, envelope("duplicate-product"), False),
-        ("POST", BATCH_PATH, 403, envelope("duplicate-product"), False),
-        ("GET", REPORT_TEMPLATE, 400, envelope("catalog-operation-token-is-malformed"), False),
-        ("GET", REPORT_TEMPLATE, 400, envelope("duplicate-product"), False),
-        ("GET", STATS_TEMPLATE, 400, envelope("duplicate-product"), False),
+        (OP_BATCH, 400, envelope("duplicate-product"), True),
+        (OP_BATCH, 400, envelope("duplicate-product", "duplicate-product"), True),
+        (OP_BATCH, 400, envelope("duplicate-product", "json-format"), False),
+        (OP_BATCH, 400, envelope("json-format"), False),
+        (OP_BATCH, 400, envelope(), False),
+        (OP_BATCH, 400, b"duplicate-product", False),
+        (OP_BATCH, 422, envelope("duplicate-product"), False),
+        (OP_BATCH, 403, envelope("duplicate-product"), False),
+        (OP_REPORT, 400, envelope("catalog-operation-token-is-malformed"), False),
+        (OP_REPORT, 400, envelope("duplicate-product"), False),
+        (OP_STATS, 400, envelope("duplicate-product"), False),
+        (None, 400, envelope("duplicate-product"), False),
     ],
 )
 def test_only_duplicate_product_on_the_batch_is_exempt(
-    method: str, template: str, status: int, body: bytes, exempt: bool
+    operation_id: str | None, status: int, body: bytes, exempt: bool
 ) -> None:
-    assert hooks.is_exempt_rejection(method, template, status, body) is exempt
+    assert hooks.is_exempt_rejection(operation_id, status, body) is exempt
+
+
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_the_exemption_finds_each_generations_batch_by_operation_id(name: str) -> None:
+    where = generation(name)
+    schema = harness.load_schema(harness.HarnessSettings(), app=make_app(), api_version=name)
+    for operation_id in (OP_BATCH, OP_REPORT):
+        method, _, template = where.label(operation_id).partition(" ")
+        case = schema[template][method].Case()
+        assert hooks.operation_id_of(case) == operation_id
+        exempt = hooks.is_exempt_rejection(hooks.operation_id_of(case), 400, envelope("duplicate-product"))
+        assert exempt is (operation_id == OP_BATCH)
 
 
 def test_the_harness_swaps_the_stock_check_for_the_narrow_one() -> None:

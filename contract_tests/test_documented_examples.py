@@ -10,6 +10,12 @@ For every documented request/response pair, the expected outcome is written down
   invalid bearer, a merchant the credentials may not manage, a rate limit, an injected 500...).
 
 A new or changed example in the evidence file fails ``test_every_example_has_an_expected_outcome``.
+
+Criteo documented these exchanges for preview. They apply, each moved to the generation's own path, to
+every generation whose contract is preview's once paths are set aside (``Generation.documented``:
+experimental, facts section 8, whose slice differs from preview's by its prefix only); a generation that
+changed the contract (2027-01: merchantId a string, the report's parameter renamed) is not judged by them.
+The simulator's side runs for the documented generations the simulator serves.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import pytest
 
 from contract_tests import specs
 from contract_tests.capture import CapturingCriteo
-from contract_tests.conftest import LoopbackSimulator
+from contract_tests.conftest import SIMULATED_GENERATIONS, LoopbackSimulator
+from contract_tests.specs import GENERATIONS, Generation, generation
 from criteo_catalog_sdk import (
     ApiError,
     AuthenticationError,
@@ -40,8 +47,8 @@ from criteo_catalog_sdk import (
 from spec_tools.seed_examples import DocumentedExample, load_examples
 
 EXAMPLES = {example.case_id: example for example in load_examples()}
-EFFECTIVE = specs.effective()
-PUBLISHED = specs.published()
+#: The generations the examples apply to.
+DOCUMENTED = [name for name in GENERATIONS if generation(name).documented]
 LONG_TOKEN = "a" * 3000 + "." + "b" * 3000 + "."  # "any corrupted token such as the payload is really too heavy"
 
 
@@ -98,6 +105,16 @@ EXPECTED: dict[str, Expected] = {
     "report-503-0": report_error(ServerError, "fault 503"),
 }
 CASES = sorted(EXAMPLES)
+SDK_CASES = [(name, case) for name in DOCUMENTED for case in CASES]
+SIMULATED_CASES = [(name, case) for name in DOCUMENTED if name in SIMULATED_GENERATIONS for case in CASES]
+
+
+def example_at(name: str, case_id: str) -> tuple[Generation, DocumentedExample]:
+    """Generation ``name`` and the example ``case_id`` moved to its paths."""
+    where = generation(name)
+    example = EXAMPLES[case_id]
+    template = where.batch_path if example.method == "POST" else where.report_template
+    return where, example.at(template)
 
 
 def request_of(example: DocumentedExample) -> Any:
@@ -119,10 +136,17 @@ def test_every_example_has_an_expected_outcome() -> None:
     assert len(EXAMPLES) == 19  # 10 batch and 10 report sections, one "doesn't apply"
 
 
-@pytest.mark.parametrize("case_id", CASES)
-def test_which_spec_accepts_the_request(case_id: str) -> None:
-    example, expected = EXAMPLES[case_id], EXPECTED[case_id]
-    for document, accepts in ((EFFECTIVE, expected.request_effective), (PUBLISHED, expected.request_published)):
+def test_the_examples_apply_to_preview_and_experimental() -> None:
+    # Facts section 8: experimental is preview's contract under another prefix.
+    assert {"preview", "experimental"} <= set(DOCUMENTED)
+
+
+@pytest.mark.parametrize(("name", "case_id"), SDK_CASES)
+def test_which_spec_accepts_the_request(name: str, case_id: str) -> None:
+    where, example = example_at(name, case_id)
+    expected = EXPECTED[case_id]
+    documents = ((where.effective(), expected.request_effective), (where.published(), expected.request_published))
+    for document, accepts in documents:
         if example.method == "POST":
             if example.request_body is None:
                 assert accepts is None
@@ -136,20 +160,22 @@ def test_which_spec_accepts_the_request(case_id: str) -> None:
         assert (problems == []) is accepts, problems
 
 
-@pytest.mark.parametrize("case_id", CASES)
-def test_which_spec_accepts_the_response(case_id: str) -> None:
-    example, expected = EXAMPLES[case_id], EXPECTED[case_id]
+@pytest.mark.parametrize(("name", "case_id"), SDK_CASES)
+def test_which_spec_accepts_the_response(name: str, case_id: str) -> None:
+    where, example = example_at(name, case_id)
+    expected = EXPECTED[case_id]
     content_type = "application/json" if example.response_body is not None else None
     args = (example.method, example.path_template, example.status, example.response_body)
-    assert specs.response_problems(EFFECTIVE, *args, content_type=content_type) == []
-    published = specs.response_problems(PUBLISHED, *args, content_type=content_type)
+    assert specs.response_problems(where.effective(), *args, content_type=content_type) == []
+    published = specs.response_problems(where.published(), *args, content_type=content_type)
     assert (published == []) is expected.response_published, published
 
 
-@pytest.mark.parametrize("case_id", CASES)
-def test_what_the_sdk_does_with_the_request(case_id: str) -> None:
-    example, expected = EXAMPLES[case_id], EXPECTED[case_id]
-    criteo = CapturingCriteo()
+@pytest.mark.parametrize(("name", "case_id"), SDK_CASES)
+def test_what_the_sdk_does_with_the_request(name: str, case_id: str) -> None:
+    where, example = example_at(name, case_id)
+    expected = EXPECTED[case_id]
+    criteo = CapturingCriteo(where)
     with criteo.client() as client:
         if expected.sdk_request == "elided":
             return
@@ -162,18 +188,20 @@ def test_what_the_sdk_does_with_the_request(case_id: str) -> None:
             client.submit_batch(request_of(example)["entries"])
             sent = json.loads(criteo.take().content)
             # Strict in what we send: the documented request goes out in the published form.
-            assert specs.strict_request_errors(PUBLISHED, "post", specs.BATCH_PATH, sent) == []
-            assert sent["entries"][0]["merchantId"] == 123 and sent["entries"][0]["product"]["channel"] == "online"
+            assert specs.strict_request_errors(where.published(), "post", where.batch_path, sent) == []
+            assert sent["entries"][0]["merchantId"] == where.version.merchant_id_value(123)
+            assert sent["entries"][0]["product"]["channel"] == "online"
             assert "googleProductCategory" not in sent["entries"][0]["product"]
         else:
             client.get_report(token_of(example))
             assert criteo.take().url.raw_path.decode() == example.request_path
 
 
-@pytest.mark.parametrize("case_id", CASES)
-def test_what_the_sdk_does_with_the_response(case_id: str) -> None:
-    example, expected = EXAMPLES[case_id], EXPECTED[case_id]
-    criteo = CapturingCriteo()
+@pytest.mark.parametrize(("name", "case_id"), SDK_CASES)
+def test_what_the_sdk_does_with_the_response(name: str, case_id: str) -> None:
+    where, example = example_at(name, case_id)
+    expected = EXPECTED[case_id]
+    criteo = CapturingCriteo(where)
     route = "batch" if example.method == "POST" else "report"
     body = b"" if example.response_body is None else json.dumps(example.response_body).encode()
     criteo.answer(route, example.status, body, {} if not body else None)
@@ -205,7 +233,7 @@ def test_what_the_sdk_does_with_the_response(case_id: str) -> None:
                 assert report.error_details[0].errors[0].type == "OverlargeBigImage"
 
 
-def _arrange(sim: LoopbackSimulator, example: DocumentedExample, condition: str) -> dict[str, str]:
+def _arrange(sim: LoopbackSimulator, where: Generation, example: DocumentedExample, condition: str) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {sim.token}"}
     route = "batch" if example.method == "POST" else "report"
     if condition == "invalid bearer":
@@ -214,27 +242,28 @@ def _arrange(sim: LoopbackSimulator, example: DocumentedExample, condition: str)
         sim.control.configure(merchants=[999])
     elif condition == "rate limit":
         sim.control.configure(rate_limit=1)  # one product per second: a second batch at once is over it
-        httpx.post(sim.base_url + specs.BATCH_PATH, json=example.request_body, headers=headers).raise_for_status()
+        httpx.post(sim.base_url + where.batch_path, json=example.request_body, headers=headers).raise_for_status()
     elif condition.startswith("fault "):
         sim.control.fail_next(condition.removeprefix("fault "), route=route)
     return headers
 
 
-@pytest.mark.parametrize("case_id", CASES)
-def test_what_the_simulator_answers(case_id: str, loopback: LoopbackSimulator) -> None:
-    example, expected = EXAMPLES[case_id], EXPECTED[case_id]
+@pytest.mark.parametrize(("name", "case_id"), SIMULATED_CASES)
+def test_what_the_simulator_answers(name: str, case_id: str, loopback: LoopbackSimulator) -> None:
+    where, example = example_at(name, case_id)
+    expected = EXPECTED[case_id]
     if expected.simulator == "elided":
         return
-    headers = _arrange(loopback, example, expected.condition)
+    headers = _arrange(loopback, where, example, expected.condition)
     with httpx.Client(base_url=loopback.base_url, headers=headers, timeout=10) as http:
         if example.method == "POST":
             response = http.post(example.path_template, json=example.request_body)
         else:
-            response = http.get(specs.REPORT_TEMPLATE.replace("{operation-token}", token_of(example)))
+            response = http.get(where.report_path(token_of(example)))
     body: Any = response.json() if response.content else None
     template = example.path_template
     problems = specs.response_problems(
-        EFFECTIVE,
+        where.effective(),
         example.method,
         template,
         response.status_code,
@@ -256,13 +285,15 @@ def test_what_the_simulator_answers(case_id: str, loopback: LoopbackSimulator) -
         assert set(body) == set(response_of(example))
 
 
-def test_the_simulator_reports_in_the_documented_shape(loopback: LoopbackSimulator) -> None:
+@pytest.mark.parametrize("name", [name for name in DOCUMENTED if name in SIMULATED_GENERATIONS])
+def test_the_simulator_reports_in_the_documented_shape(name: str, loopback: LoopbackSimulator) -> None:
     # The documented 200s cannot be replayed (Criteo's operations), but their shape can: a report of the
     # documented batch has exactly the documented keys (no warning fields, counters as strings).
+    where = generation(name)
     headers = {"Authorization": f"Bearer {loopback.token}"}
     with httpx.Client(base_url=loopback.base_url, headers=headers, timeout=10) as http:
-        token = http.post(specs.BATCH_PATH, json=EXAMPLES["batch-202-0"].request_body).json()["operationToken"]
-        report = http.get(specs.REPORT_TEMPLATE.replace("{operation-token}", token)).json()
+        token = http.post(where.batch_path, json=EXAMPLES["batch-202-0"].request_body).json()["operationToken"]
+        report = http.get(where.report_path(token)).json()
     for documented in (response_of(EXAMPLES[f"report-200-{i}"]) for i in range(3)):
         assert set(report) == set(documented)
     assert all(isinstance(report[key], str) for key in report if key.startswith("numberOf"))

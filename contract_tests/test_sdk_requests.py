@@ -1,14 +1,17 @@
 """SDK request side: generated valid inputs go through the public clients into a capturing transport.
 
-Strict in what we send: every captured request must satisfy the effective spec **and** the published
-one (formats included: int32 merchant ids, int64 fields). An input the effective spec accepts may be
-refused before sending, but only with :class:`InvalidRequestError` and only for a rule Criteo documents
-and JSON Schema cannot express (a product id repeated in a batch, an insert without its product, a
-delete without its id, a merchant id out of 1..2**31-1), or, per product, for one of the SDK's
-documented checks (each refused entry listed with its issues: length limits, URLs, id rules...).
+Per API generation (every one the SDK knows, each at its own paths, ``api_version=``): strict in what we
+send, every captured request must satisfy that generation's effective spec **and** its published one
+(formats included: int32 merchant ids, int64 fields; merchantId in the generation's JSON type). An input
+the effective spec accepts may be refused before sending, but only with :class:`InvalidRequestError` and
+only for a rule Criteo documents and JSON Schema cannot express (a product id repeated in a batch, an
+insert without its product, a delete without its id, a merchant id out of 1..2**31-1), or, per product,
+for one of the SDK's documented checks (each refused entry listed with its issues: length limits, URLs,
+id rules...).
 
 Inputs come from the effective spec through schemathesis (``contract_tests.strategies``); seeds are
-fixed (``derandomize``), so the runs are reproducible.
+fixed (``derandomize``), so the runs are reproducible. The default generation gets the full example
+budget, the others a third of it (``strategies.budget``): the same code, at other paths and types.
 """
 
 from __future__ import annotations
@@ -16,15 +19,20 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from contract_tests import specs, strategies
 from contract_tests.capture import DOCUMENTED_TOKEN, CapturingCriteo
+from contract_tests.specs import GENERATIONS, Generation, generation
 from criteo_catalog_sdk import InvalidBatchError, InvalidRequestError, ProductsCustomBatchRequest
+from criteo_catalog_sdk.api_versions import OP_BATCH, OP_REPORT, OP_STATS
 from criteo_catalog_sdk.ids import MERCHANT_ID_MAX
 from criteo_catalog_sdk.push.validation import validate_product
 
@@ -36,8 +44,7 @@ EXAMPLES = settings(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: a failure is reported as found
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-EFFECTIVE = specs.effective()
-PUBLISHED = specs.published()
+WITH_STATS = [name for name in GENERATIONS if generation(name).stats_template is not None]
 # Rules the SDK enforces before sending that the effective spec cannot state (facts sheet, section 3).
 DOCUMENTED_REFUSALS = ("repeated in one batch", "merchant id")
 # The SDK's per-product checks (criteo_catalog_sdk.issue.Issue types) a refused entry may cite.
@@ -55,13 +62,24 @@ PRODUCT_CHECKS = frozenset(
 )
 
 
-def assert_strictly_valid(request: httpx.Request, method: str, template: str) -> Any:
-    """The captured request satisfies both specs; returns its JSON body (None without one)."""
-    assert request.method == method.upper()
+@cache
+def documents(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The effective and published specs of generation ``name``."""
+    return generation(name).effective(), generation(name).published()
+
+
+def explore(where: Generation, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], examples: int) -> None:
+    strategies.explore(where, strategy, check, EXAMPLES, examples)
+
+
+def assert_strictly_valid(request: httpx.Request, where: Generation, operation_id: str) -> Any:
+    """The captured request satisfies both specs of ``where`` at its operation; returns its JSON body, if any."""
+    method, _, template = where.label(operation_id).partition(" ")
+    assert request.method == method
     assert request.url.host == "catalog-contract.invalid"
     path = request.url.raw_path.decode("ascii").partition("?")[0]
     query = request.url.query.decode("ascii")
-    for document in (EFFECTIVE, PUBLISHED):
+    for document in documents(where.name):
         assert specs.parameter_errors(document, method, template, path, query) == []
     assert request.headers["authorization"] == "Bearer contract-token"
     assert request.headers["accept"] == "application/json"
@@ -70,9 +88,9 @@ def assert_strictly_valid(request: httpx.Request, method: str, template: str) ->
         return None
     assert request.headers["content-type"] == "application/json"
     body = json.loads(request.content)
-    for document, name in ((EFFECTIVE, "effective"), (PUBLISHED, "published")):
+    for document, name in zip(documents(where.name), ("effective", "published"), strict=True):
         problems = specs.strict_request_errors(document, method, template, body)
-        assert problems == [], f"the {name} spec rejects what the SDK sent: {problems}: {body}"
+        assert problems == [], f"the {where.name} {name} spec rejects what the SDK sent: {problems}: {body}"
     return body
 
 
@@ -125,9 +143,9 @@ def satisfy_documented_rules(body: dict[str, Any]) -> list[dict[str, Any]]:
     return entries
 
 
-def check_raw_batch(body: dict[str, Any]) -> None:
+def check_raw_batch(where: Generation, body: dict[str, Any]) -> None:
     """The effective-valid batch as given: sent in published form, or refused for a documented rule."""
-    criteo = CapturingCriteo()
+    criteo = CapturingCriteo(where)
     with criteo.client() as client:
         try:
             token = client.submit_batch(body["entries"])
@@ -140,11 +158,13 @@ def check_raw_batch(body: dict[str, Any]) -> None:
             assert criteo.requests == []
             return
     assert token == DOCUMENTED_TOKEN
-    sent = assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)
+    sent = assert_strictly_valid(criteo.take(), where, OP_BATCH)
     assert len(sent["entries"]) == len(body["entries"])
     for given_entry, sent_entry in zip(body["entries"], sent["entries"], strict=True):
         assert sent_entry["method"] == given_entry["method"]
-        assert sent_entry["merchantId"] == int(given_entry["merchantId"])  # always the int32, never "123" (D2)
+        # The published type of the generation: the int32 where it is an integer (never "123", D2),
+        # the digits where it is a string (2027-01).
+        assert sent_entry["merchantId"] == where.version.merchant_id_value(int(given_entry["merchantId"]))
         assert no_nulls(sent_entry)  # null fields are dropped (D4)
         if sent_entry["method"] == "insert":
             assert sent_entry["product"]["id"] == given_entry["product"]["id"]
@@ -153,93 +173,116 @@ def check_raw_batch(body: dict[str, Any]) -> None:
             assert sent_entry["productId"] == given_entry["productId"]
 
 
-def check_repaired_batch(body: dict[str, Any]) -> None:
+def check_repaired_batch(where: Generation, body: dict[str, Any]) -> None:
     """The batch adjusted to the documented rules is always sent, in published form."""
     entries = satisfy_documented_rules(body)
-    criteo = CapturingCriteo()
+    criteo = CapturingCriteo(where)
     with criteo.client() as client:
         client.submit_batch(entries)
-    sent = assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)
+    sent = assert_strictly_valid(criteo.take(), where, OP_BATCH)
     assert [product_id(e) for e in sent["entries"]] == [str(product_id(e)) for e in entries]
 
 
-def check_model_round_trip(body: dict[str, Any]) -> None:
+def check_model_round_trip(where: Generation, body: dict[str, Any]) -> None:
     """``from_dict(to_dict(x)) == x``; nothing lost or added; a model batch goes out like the dict one."""
     model = ProductsCustomBatchRequest.from_dict(body)
     assert ProductsCustomBatchRequest.from_dict(model.to_dict()) == model
     assert model.to_dict() == body
     rebuilt = ProductsCustomBatchRequest.from_dict({"entries": satisfy_documented_rules(body)})
-    criteo = CapturingCriteo()
+    criteo = CapturingCriteo(where)
     with criteo.client() as client:
         client.submit_batch(rebuilt.entries)
-    assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)
+    assert_strictly_valid(criteo.take(), where, OP_BATCH)
 
 
-@EXAMPLES
-@given(strategies.request_cases("post", specs.BATCH_PATH))
-def test_submit_batch(case: Any) -> None:
-    """One generated batch, three properties (generation is the costly part, so it is shared)."""
-    check_raw_batch(case.body)
-    check_repaired_batch(case.body)
-    check_model_round_trip(case.body)
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_submit_batch(name: str) -> None:
+    """One generated batch, three properties (generation is the costly part, so it is shared). The public
+    models (``criteo_catalog_sdk.models``) are the default generation's: their round trip is checked there."""
+    where = generation(name)
+
+    def check(case: Any) -> None:
+        check_raw_batch(where, case.body)
+        check_repaired_batch(where, case.body)
+        if where.name == specs.DEFAULT_GENERATION:
+            check_model_round_trip(where, case.body)
+
+    explore(where, strategies.request_cases(OP_BATCH, where=where), check, examples=50)
 
 
-@settings(EXAMPLES, max_examples=10)
-@given(strategies.request_cases("post", specs.BATCH_PATH))
-def test_the_async_client_sends_the_same_bytes(case: Any) -> None:
-    entries = satisfy_documented_rules(case.body)
-    sync, asynchronous = CapturingCriteo(), CapturingCriteo()
-    with sync.client() as client:
-        client.submit_batch(entries)
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_the_async_client_sends_the_same_bytes(name: str) -> None:
+    where = generation(name)
 
-    async def send() -> None:
-        async with asynchronous.async_client() as client:
-            await client.submit_batch(entries)
+    def check(case: Any) -> None:
+        entries = satisfy_documented_rules(case.body)
+        sync, asynchronous = CapturingCriteo(where), CapturingCriteo(where)
+        with sync.client() as client:
+            client.submit_batch(entries)
 
-    asyncio.run(send())
-    assert sync.take().content == asynchronous.take().content
+        async def send() -> None:
+            async with asynchronous.async_client() as client:
+                await client.submit_batch(entries)
 
+        asyncio.run(send())
+        assert sync.take().content == asynchronous.take().content
 
-@EXAMPLES
-@given(strategies.request_cases("get", specs.REPORT_TEMPLATE))
-def test_get_report_sends_a_path_both_specs_accept(case: Any) -> None:
-    token = case.path_parameters["operation-token"]
-    criteo = CapturingCriteo()
-    with criteo.client() as client:
-        report = client.get_report(token)
-    assert report.status == "VALIDATED"
-    request = criteo.take()
-    assert_strictly_valid(request, "get", specs.REPORT_TEMPLATE)
-    assert specs.match_path(specs.REPORT_TEMPLATE, request.url.raw_path.decode()) == {"operation-token": token}
+    explore(where, strategies.request_cases(OP_BATCH, where=where), check, examples=10)
 
 
-@EXAMPLES
-@given(strategies.request_cases("get", specs.STATS_TEMPLATE), st.booleans())
-def test_get_merchant_stats_sends_a_path_and_query_both_specs_accept(case: Any, as_int: bool) -> None:
-    merchant: int | str = case.path_parameters["merchant-id"]
-    hours = case.query.get("lastNumHours") if case.query else None
-    if as_int:
-        merchant = int(merchant)
-    criteo = CapturingCriteo()
-    with criteo.client() as client:
-        try:
-            stats = client.get_merchant_stats(merchant) if hours is None else client.get_merchant_stats(merchant, hours)
-        except InvalidRequestError as refused:
-            assert not 1 <= int(merchant) <= MERCHANT_ID_MAX and "merchant id" in str(refused)
-            assert criteo.requests == []
-            return
-    assert stats.records == ()
-    request = criteo.take()
-    assert_strictly_valid(request, "get", specs.STATS_TEMPLATE)
-    # lastNumHours is optional in the spec: the SDK always sends it (24 unless told), as the docs ask.
-    assert request.url.params["lastNumHours"] == str(24 if hours is None else hours)
-    assert request.url.path.rsplit("/", 1)[1] == str(int(merchant))
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_get_report_sends_a_path_both_specs_accept(name: str) -> None:
+    where = generation(name)
+
+    def check(case: Any) -> None:
+        token = case.path_parameters[where.report_parameter]
+        criteo = CapturingCriteo(where)
+        with criteo.client() as client:
+            report = client.get_report(token)
+        assert report.status == "VALIDATED"
+        request = criteo.take()
+        assert_strictly_valid(request, where, OP_REPORT)
+        assert specs.match_path(where.report_template, request.url.raw_path.decode()) == {where.report_parameter: token}
+
+    explore(where, strategies.request_cases(OP_REPORT, where=where), check, examples=50)
+
+
+@pytest.mark.parametrize("name", WITH_STATS)
+def test_get_merchant_stats_sends_a_path_and_query_both_specs_accept(name: str) -> None:
+    where = generation(name)
+    parameter = where.version.stats_operation().parameter or ""
+
+    def check(drawn: tuple[Any, bool]) -> None:
+        case, as_int = drawn
+        merchant: int | str = case.path_parameters[parameter]
+        hours = case.query.get("lastNumHours") if case.query else None
+        if as_int:
+            merchant = int(merchant)
+        criteo = CapturingCriteo(where)
+        with criteo.client() as client:
+            try:
+                stats = (
+                    client.get_merchant_stats(merchant) if hours is None else client.get_merchant_stats(merchant, hours)
+                )
+            except InvalidRequestError as refused:
+                assert not 1 <= int(merchant) <= MERCHANT_ID_MAX and "merchant id" in str(refused)
+                assert criteo.requests == []
+                return
+        assert stats.records == ()
+        request = criteo.take()
+        assert_strictly_valid(request, where, OP_STATS)
+        # lastNumHours is optional in the spec: the SDK always sends it (24 unless told), as the docs ask.
+        assert request.url.params["lastNumHours"] == str(24 if hours is None else hours)
+        assert request.url.path.rsplit("/", 1)[1] == str(int(merchant))
+
+    explore(where, st.tuples(strategies.request_cases(OP_STATS, where=where), st.booleans()), check, examples=50)
 
 
 # -- gaps of the SDK found by the properties above, fixed, and pinned here ------------------------------------
 
 
-def test_a_delete_with_a_product_is_sent_in_published_form() -> None:
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_a_delete_with_a_product_is_sent_in_published_form(name: str) -> None:
     # The effective (and published) spec allow a product on a delete entry; the published one requires
     # channel in every product. Criteo deletes by productId: the SDK sends the delete without the product.
     entry = {
@@ -248,21 +291,27 @@ def test_a_delete_with_a_product_is_sent_in_published_form() -> None:
         "productId": "sku-1",
         "product": {"id": "sku-1", "title": "t", "link": "https://x/p", "imageLink": "https://x/i"},
     }
-    assert specs.strict_request_errors(EFFECTIVE, "post", specs.BATCH_PATH, {"entries": [entry]}) == []
-    criteo = CapturingCriteo()
+    where = generation(name)
+    effective, _ = documents(name)
+    assert specs.strict_request_errors(effective, "post", where.batch_path, {"entries": [entry]}) == []
+    criteo = CapturingCriteo(where)
     with criteo.client() as client:
         client.submit_batch([entry])
-    sent = assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)["entries"][0]
-    assert sent == {"merchantId": 123, "method": "delete", "productId": "sku-1"}
+    sent = assert_strictly_valid(criteo.take(), where, OP_BATCH)["entries"][0]
+    merchant = where.version.merchant_id_value(123)
+    assert sent == {"merchantId": merchant, "method": "delete", "productId": "sku-1"}
 
 
-def test_multipack_given_as_a_string_is_sent_as_the_integer() -> None:
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_multipack_given_as_a_string_is_sent_as_the_integer(name: str) -> None:
     # D10: the effective spec accepts "5" (Criteo's text says so); the published one types it int64,
     # and the overlay promises that the SDK sends the integer.
     product = {"id": "sku-1", "title": "t", "link": "https://x/p", "imageLink": "https://x/i", "multipack": "5"}
     entry = {"merchantId": 123, "method": "insert", "product": product}
-    assert specs.strict_request_errors(EFFECTIVE, "post", specs.BATCH_PATH, {"entries": [entry]}) == []
-    criteo = CapturingCriteo()
+    where = generation(name)
+    effective, _ = documents(name)
+    assert specs.strict_request_errors(effective, "post", where.batch_path, {"entries": [entry]}) == []
+    criteo = CapturingCriteo(where)
     with criteo.client() as client:
         client.submit_batch([entry])
-    assert assert_strictly_valid(criteo.take(), "post", specs.BATCH_PATH)["entries"][0]["product"]["multipack"] == 5
+    assert assert_strictly_valid(criteo.take(), where, OP_BATCH)["entries"][0]["product"]["multipack"] == 5

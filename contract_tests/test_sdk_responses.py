@@ -1,5 +1,9 @@
 """SDK response side: bodies generated from the effective spec go through the public client.
 
+Per API generation (every one the SDK knows, the client set to it with ``api_version=``, answers at the
+generation's own paths; the statistics only where the generation has them). The default generation gets
+the full example budget, the others a third of it (``strategies.budget``).
+
 - Valid bodies (the documented variants included: no warning fields, counters as strings, integers or
   null) all parse, and what the SDK reads equals what was sent.
 - Invalid bodies end in :class:`ResponseValidationError` or, where the SDK is deliberately lenient (listed
@@ -14,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pytest
@@ -22,6 +27,7 @@ from hypothesis import strategies as st
 
 from contract_tests import specs, strategies
 from contract_tests.capture import DOCUMENTED_TOKEN, VALID_REPORT, CapturingCriteo
+from contract_tests.specs import GENERATIONS, Generation, generation
 from criteo_catalog_sdk import (
     ApiError,
     AuthenticationError,
@@ -47,7 +53,7 @@ EXAMPLES = settings(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-EFFECTIVE = specs.effective()
+WITH_STATS = [name for name in GENERATIONS if generation(name).stats_template is not None]
 COUNTERS = (
     "importRequestTimestamp",
     "numberOfProductsInTheBatch",
@@ -87,9 +93,33 @@ def read_stats(stats: Stats) -> None:
     stats.latest, stats.records, stats.errors, stats.warnings, repr(stats)
 
 
-def fetch(route: str, status: int, body: Any) -> Any:
-    """What the public client returns (or raises) when ``route`` answers ``status`` with ``body``."""
-    criteo = CapturingCriteo()
+def explore(where: Generation, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], examples: int) -> None:
+    strategies.explore(where, strategy, check, EXAMPLES, examples)
+
+
+def operation_of(where: Generation, route: str) -> tuple[str, str]:
+    """``(method, template)`` of a route of ``where``."""
+    if route == "batch":
+        return "post", where.batch_path
+    return "get", where.report_template if route == "report" else str(where.stats_template)
+
+
+def problems(where: Generation, route: str, status: int, body: Any) -> list[specs.SpecProblem]:
+    """How the effective spec of ``where`` judges ``body`` as the ``status`` answer of ``route``."""
+    method, template = operation_of(where, route)
+    return specs.response_problems(
+        effective(where.name), method, template, status, body, content_type="application/json"
+    )
+
+
+@cache
+def effective(name: str) -> dict[str, Any]:
+    return generation(name).effective()
+
+
+def fetch(route: str, status: int, body: Any, where: Generation | None = None) -> Any:
+    """What the public client of ``where`` returns (or raises) when ``route`` answers ``status`` with ``body``."""
+    criteo = CapturingCriteo(where or generation())
     criteo.answer(route, status, strategies.to_wire(body) if not isinstance(body, bytes) else body)
     with criteo.client() as client:
         if route == "batch":
@@ -110,13 +140,19 @@ ROUTES = {
 }
 
 
-# -- valid bodies ---------------------------------------------------------------------------------------------
+def routes(where: Generation) -> list[str]:
+    """The response schemas of ``ROUTES`` that ``where`` has (no statistics in a generation without them)."""
+    return [name for name, (route, _) in sorted(ROUTES.items()) if route != "stats" or where.stats_template]
 
 
-@EXAMPLES
-@given(strategies.response_bodies("ReportOkResponse"))
-def test_every_valid_report_parses(body: dict[str, Any]) -> None:
-    report = fetch("report", 200, body)
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_every_valid_report_parses(name: str) -> None:
+    where = generation(name)
+    explore(where, strategies.response_bodies("ReportOkResponse", where=where), lambda b: check_report(where, b), 30)
+
+
+def check_report(where: Generation, body: dict[str, Any]) -> None:
+    report = fetch("report", 200, body, where)
     assert isinstance(report, Report) and report.status == body["status"]
     assert report.is_done == (body["status"] in specs.TERMINAL_STATUSES)
     for key, value in zip(
@@ -139,10 +175,14 @@ def test_every_valid_report_parses(body: dict[str, Any]) -> None:
     assert len(report.warning_details) == len(body.get("warningDetails") or [])
 
 
-@EXAMPLES
-@given(strategies.response_bodies("StatisticsOkResponse"))
-def test_every_valid_stats_answer_parses(body: dict[str, Any]) -> None:
-    stats = fetch("stats", 200, body)
+@pytest.mark.parametrize("name", WITH_STATS)
+def test_every_valid_stats_answer_parses(name: str) -> None:
+    where = generation(name)
+    explore(where, strategies.response_bodies("StatisticsOkResponse", where=where), lambda b: check_stats(where, b), 30)
+
+
+def check_stats(where: Generation, body: dict[str, Any]) -> None:
+    stats = fetch("stats", 200, body, where)
     assert isinstance(stats, Stats)
     records = (body.get("data") or {}).get("statisticsRecordList") or []
     assert len(stats.records) == len(records)
@@ -152,16 +192,20 @@ def test_every_valid_stats_answer_parses(body: dict[str, Any]) -> None:
     assert [p.code for p in stats.errors] == [p["code"] for p in body.get("errors") or []]
 
 
-@EXAMPLES
-@given(strategies.response_bodies("BatchAcceptedResponse"))
-def test_every_valid_batch_answer_gives_its_token(body: dict[str, Any]) -> None:
-    if body["operationToken"] == "":
-        # Valid under the spec (no minLength), but unusable: the GetReport link puts it in a path whose
-        # parameter must match header.payload.signature. The SDK refuses it (see the report: overlay gap).
-        with pytest.raises(ResponseValidationError):
-            fetch("batch", 202, body)
-        return
-    assert fetch("batch", 202, body) == body["operationToken"]
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_every_valid_batch_answer_gives_its_token(name: str) -> None:
+    where = generation(name)
+
+    def check(body: dict[str, Any]) -> None:
+        if body["operationToken"] == "":
+            # Valid under the spec (no minLength), but unusable: the GetReport link puts it in a path whose
+            # parameter must match header.payload.signature. The SDK refuses it (see the report: overlay gap).
+            with pytest.raises(ResponseValidationError):
+                fetch("batch", 202, body, where)
+            return
+        assert fetch("batch", 202, body, where) == body["operationToken"]
+
+    explore(where, strategies.response_bodies("BatchAcceptedResponse", where=where), check, 30)
 
 
 ERROR_CLASSES: dict[int, type[ApiError]] = {
@@ -175,12 +219,19 @@ ERROR_CLASSES: dict[int, type[ApiError]] = {
 }
 
 
-@EXAMPLES
-@given(strategies.response_bodies("CatalogErrorResponse"), st.sampled_from(sorted(ERROR_CLASSES)))
-def test_every_valid_error_envelope_becomes_its_typed_error(body: dict[str, Any], status: int) -> None:
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_every_valid_error_envelope_becomes_its_typed_error(name: str) -> None:
+    where = generation(name)
+    drawn = st.tuples(
+        strategies.response_bodies("CatalogErrorResponse", where=where), st.sampled_from(sorted(ERROR_CLASSES))
+    )
+    explore(where, drawn, lambda pair: check_error_envelope(where, *pair), 30)
+
+
+def check_error_envelope(where: Generation, body: dict[str, Any], status: int) -> None:
     route = "batch" if status != 404 else "report"
     with pytest.raises(ApiError) as raised:
-        fetch(route, status, body)
+        fetch(route, status, body, where)
     error = raised.value
     assert isinstance(error, ERROR_CLASSES[status]) and error.status == status
     assert [p.code for p in error.problems] == [p["code"] for p in body["errors"]]
@@ -188,9 +239,10 @@ def test_every_valid_error_envelope_becomes_its_typed_error(body: dict[str, Any]
     assert [p.code for p in error.warnings] == [p["code"] for p in body.get("warnings") or []]
 
 
+@pytest.mark.parametrize("name", GENERATIONS)
 @pytest.mark.parametrize("counter", [None, 0, 7, "7", "0"])
 @pytest.mark.parametrize("warnings", ["absent", "present"])
-def test_documented_report_variants(counter: Any, warnings: str) -> None:
+def test_documented_report_variants(name: str, counter: Any, warnings: str) -> None:
     # Facts section 6 / D1: counters as strings (documented), integers (before 2025-02) or null; the
     # warning fields absent (every documented report) or present (the published spec).
     body = {**VALID_REPORT, **dict.fromkeys(COUNTERS[:5], counter)}
@@ -199,27 +251,33 @@ def test_documented_report_variants(counter: Any, warnings: str) -> None:
         body["warningDetails"] = [
             {"productId": "p1", "warnings": [{"type": "InvalidBadgeUrl", "message": "m", "isServerRelated": False}]}
         ]
-    assert (
-        specs.response_problems(EFFECTIVE, "get", specs.REPORT_TEMPLATE, 200, body, content_type="application/json")
-        == []
-    )
-    report = fetch("report", 200, body)
+    where = generation(name)
+    assert problems(where, "report", 200, body) == []
+    report = fetch("report", 200, body, where)
     assert report.number_of_products_in_the_batch == as_int(counter)
     assert report.number_of_products_with_warnings == (as_int(counter) if warnings == "present" else None)
     assert len(report.warning_details) == (1 if warnings == "present" else 0)
 
 
+@pytest.mark.parametrize("name", WITH_STATS)
+def test_stats_without_data_read_as_no_records(name: str) -> None:
+    # data is optional in both specs: an answer without it is valid, and means no records.
+    where = generation(name)
+    body = {"errors": [], "warnings": []}
+    assert problems(where, "stats", 200, body) == []
+    assert fetch("stats", 200, body, where).records == ()
+
+
+@pytest.mark.parametrize("name", WITH_STATS)
 @pytest.mark.parametrize("counter", [0, "0", 12, "12"])
-def test_documented_stats_variants(counter: Any) -> None:
+def test_documented_stats_variants(name: str, counter: Any) -> None:
     # D9: stats counters typed as strings (published spec) or 64-bit integers (stats documentation).
     record: dict[str, Any] = dict.fromkeys(STATS_COUNTERS, counter)
     record.update(startDate="2024-01-01T00:00:00Z", endDate="2024-01-02T00:00:00Z")
     body = {"data": {"statisticsRecordList": [record]}, "errors": None, "warnings": None}
-    assert (
-        specs.response_problems(EFFECTIVE, "get", specs.STATS_TEMPLATE, 200, body, content_type="application/json")
-        == []
-    )
-    stats = fetch("stats", 200, body)
+    where = generation(name)
+    assert problems(where, "stats", 200, body) == []
+    stats = fetch("stats", 200, body, where)
     assert stats.latest is not None and stats.latest.total == int(counter)
 
 
@@ -258,7 +316,6 @@ TOLERATED: dict[str, tuple[str, Callable[[dict[str, Any]], Any], Callable[[Any],
         ),
         lambda r: r.error_details[0].errors[0].type == "Brand new",
     ),
-    "stats without data": ("stats", lambda b: b.pop("data"), lambda s: s.records == ()),
     # The one lenient reader (report.py): what is odd becomes unknown, with a note, never an exception.
     "report without status (not final)": ("report", lambda b: b.pop("status"), lambda r: r.status == "" and r.notes),
     "report status not a string (not final)": (
@@ -338,65 +395,79 @@ MUST_REJECT: dict[str, tuple[str, int, Any]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(MUST_REJECT))
-def test_structural_breakage_raises_response_validation_error(name: str) -> None:
-    route, status, body = MUST_REJECT[name]
+def cases(table: dict[str, tuple[Any, ...]]) -> list[tuple[str, str]]:
+    """``(generation, case)`` for every case of ``table`` whose route the generation has."""
+    return [
+        (name, case)
+        for name in GENERATIONS
+        for case in sorted(table)
+        if table[case][0] != "stats" or generation(name).stats_template
+    ]
+
+
+@pytest.mark.parametrize(("name", "case"), cases(MUST_REJECT))
+def test_structural_breakage_raises_response_validation_error(name: str, case: str) -> None:
+    where = generation(name)
+    route, status, body = MUST_REJECT[case]
     if not isinstance(body, bytes):
-        template = {"batch": specs.BATCH_PATH, "report": specs.REPORT_TEMPLATE, "stats": specs.STATS_TEMPLATE}[route]
-        method = "post" if route == "batch" else "get"
-        assert specs.response_problems(EFFECTIVE, method, template, status, body), "the case must break the spec"
+        assert problems(where, route, status, body), "the case must break the spec"
     with pytest.raises(ResponseValidationError) as raised:
-        fetch(route, status, body)
+        fetch(route, status, body, where)
     # Report details are parsed on first access, after the answer was read: those errors carry no status.
     assert raised.value.status in (status, None)
 
 
-@pytest.mark.parametrize("name", sorted(TOLERATED))
-def test_documented_leniency(name: str) -> None:
-    route, mutate, holds = TOLERATED[name]
+@pytest.mark.parametrize(("name", "case"), cases(TOLERATED))
+def test_documented_leniency(name: str, case: str) -> None:
+    where = generation(name)
+    route, mutate, holds = TOLERATED[case]
     body: dict[str, Any] = copy.deepcopy(
         VALID_REPORT if route == "report" else {"data": {"statisticsRecordList": []}, "errors": [], "warnings": []}
     )
     mutate(body)
-    template = specs.REPORT_TEMPLATE if route == "report" else specs.STATS_TEMPLATE
-    assert specs.response_problems(EFFECTIVE, "get", template, 200, body), "the case must break the effective spec"
-    assert holds(fetch(route, 200, body))
+    assert problems(where, route, 200, body), "the case must break the effective spec"
+    assert holds(fetch(route, 200, body, where))
 
 
-@EXAMPLES
-@given(
-    st.sampled_from(sorted(ROUTES)).flatmap(
-        lambda name: st.tuples(st.just(name), strategies.response_bodies(name, "negative"))
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_invalid_bodies_raise_response_validation_error_and_nothing_else(name: str) -> None:
+    where = generation(name)
+    drawn = st.sampled_from(routes(where)).flatmap(
+        lambda schema: st.tuples(st.just(schema), strategies.response_bodies(schema, "negative", where))
     )
-)
-def test_invalid_bodies_raise_response_validation_error_and_nothing_else(drawn: tuple[str, Any]) -> None:
-    name, body = drawn
-    route, status = ROUTES[name]
-    method, template = (
-        ("post", specs.BATCH_PATH)
-        if route == "batch"
-        else ("get", {"report": specs.REPORT_TEMPLATE, "stats": specs.STATS_TEMPLATE}[route])
+
+    def check(pair: tuple[str, Any]) -> None:
+        schema, body = pair
+        route, status = ROUTES[schema]
+        if not isinstance(body, bytes):
+            assume(problems(where, route, status, body))
+        try:
+            fetch(route, status, body, where)
+        except ResponseValidationError as error:
+            assert error.status in (status, None) and isinstance(error.body, str)
+        # Anything else propagates and fails the test: a KeyError or TypeError is a parser bug.
+
+    explore(where, drawn, check, 30)
+
+
+@pytest.mark.parametrize("name", GENERATIONS)
+def test_invalid_error_envelopes_still_raise_the_typed_error(name: str) -> None:
+    where = generation(name)
+    drawn = st.tuples(
+        strategies.response_bodies("CatalogErrorResponse", "negative", where),
+        st.sampled_from([400, 401, 403, 404, 429, 500, 503]),
     )
-    if not isinstance(body, bytes):
-        assume(specs.response_problems(EFFECTIVE, method, template, status, body, content_type="application/json"))
-    try:
-        fetch(route, status, body)
-    except ResponseValidationError as error:
-        assert error.status in (status, None) and isinstance(error.body, str)
-    # Anything else propagates and fails the test: a KeyError or TypeError is a parser bug.
+
+    def check(pair: tuple[Any, int]) -> None:
+        body, status = pair
+        with pytest.raises(ApiError) as raised:
+            fetch("report", status, body, where)
+        assert raised.value.status == status
+
+    explore(where, drawn, check, 30)
 
 
-@EXAMPLES
-@given(
-    strategies.response_bodies("CatalogErrorResponse", "negative"), st.sampled_from([400, 401, 403, 404, 429, 500, 503])
-)
-def test_invalid_error_envelopes_still_raise_the_typed_error(body: Any, status: int) -> None:
-    with pytest.raises(ApiError) as raised:
-        fetch("report", status, body)
-    assert raised.value.status == status
-
-
-# -- models ---------------------------------------------------------------------------------------------------
+# -- models (the public ones are the default generation's) ----------------------------------------------------
 
 MODELS: dict[str, Any] = {
     "BatchAcceptedResponse": BatchAcceptedResponse,
@@ -421,10 +492,7 @@ def test_imported_at_of_a_far_timestamp() -> None:
     # importRequestTimestamp is any int64 (string or integer) under both specs; the datetime view of one
     # beyond year 9999 has no datetime view (None), and never raises a ValueError from datetime.
     body = {**VALID_REPORT, "importRequestTimestamp": str(2**62)}
-    assert (
-        specs.response_problems(EFFECTIVE, "get", specs.REPORT_TEMPLATE, 200, body, content_type="application/json")
-        == []
-    )
+    assert problems(generation(), "report", 200, body) == []
     report = fetch("report", 200, body)
     assert report.imported_at is None
     assert report.import_request_timestamp == 2**62

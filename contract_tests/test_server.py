@@ -3,7 +3,8 @@
 Every phase (examples, coverage, fuzzing, stateful), every check (the narrow ``duplicate-product``
 exemption of ``contract_tests/hooks.py`` aside), positive and negative data, seeded and bounded. The
 stateful phase must actually follow the overlay's link from the 202's ``operationToken`` to a report.
-Each run leaves JUnit XML under ``reports/``.
+Each run leaves JUnit XML under ``reports/``. Per API generation the simulator serves
+(``SIMULATED_GENERATIONS``), each judged by its own effective spec at its own paths.
 """
 
 from __future__ import annotations
@@ -14,45 +15,61 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests import harness, server
-from contract_tests.conftest import LoopbackSimulator, make_app
-from contract_tests.specs import BATCH_PATH, REPORT_TEMPLATE, STATS_TEMPLATE
+from contract_tests import harness, server, strategies
+from contract_tests.conftest import SIMULATED_GENERATIONS, LoopbackSimulator, make_app
+from contract_tests.specs import Generation, generation
+from criteo_catalog_sdk.api_versions import OP_BATCH, OP_REPORT
 
 SEED = harness.DEFAULT_SEED
-REPORT = f"GET {REPORT_TEMPLATE}"
-BATCH = f"POST {BATCH_PATH}"
-STATS = f"GET {STATS_TEMPLATE}"
-FULL = harness.HarnessSettings(seed=SEED, max_examples=8, mode="all")
+EXAMPLES = 8
 
 
-def assert_thorough(result: harness.HarnessResult) -> None:
+def full(where: Generation) -> harness.HarnessSettings:
+    """Every phase and mode; the default generation with the full example budget, the others with less."""
+    return harness.HarnessSettings(seed=SEED, max_examples=strategies.budget(where, EXAMPLES), mode="all")
+
+
+def labels(where: Generation) -> tuple[str, str, list[str]]:
+    """The batch and report operations of ``where`` as schemathesis names them, and all of its operations."""
+    every = [f"{method.upper()} {template}" for method, template in where.operations]
+    return where.label(OP_BATCH), where.label(OP_REPORT), every
+
+
+def assert_thorough(result: harness.HarnessResult, where: Generation) -> None:
     """The run found nothing, and really exercised every operation, every phase and the link."""
     assert result.ok, result.summary()
+    batch, report, every = labels(where)
     for phase in ("coverage", "fuzzing"):
-        for operation in (BATCH, REPORT, STATS):
+        for operation in every:
             assert result.cases[(phase, operation)] > 0, (phase, operation, result.summary())
     # Positive and negative data both reached the batch endpoint: some accepted, some rejected.
-    assert result.answered("fuzzing", BATCH, 202) + result.answered("coverage", BATCH, 202) > 0
-    assert result.answered("coverage", BATCH, 400) > 0
+    assert result.answered("fuzzing", batch, 202) + result.answered("coverage", batch, 202) > 0
+    assert result.answered("coverage", batch, 400) > 0
     # Stateful: the 202's operationToken led to reports (the overlay's GetReport link).
-    assert result.answered("stateful", BATCH, 202) > 0, result.responses
-    assert result.answered("stateful", REPORT, 200) > 0, result.responses
+    assert result.answered("stateful", batch, 202) > 0, result.responses
+    assert result.answered("stateful", report, 200) > 0, result.responses
 
 
-def test_in_process_asgi(reports_dir: Path) -> None:
-    result = harness.run(app=make_app(), token="contract-suite-token", settings=FULL)
-    harness.write_junit(result, reports_dir / "contract-server-asgi-junit.xml", suite="contract-server-asgi")
-    assert_thorough(result)
+@pytest.mark.parametrize("name", SIMULATED_GENERATIONS)
+def test_in_process_asgi(name: str, reports_dir: Path) -> None:
+    where = generation(name)
+    result = harness.run(app=make_app(), token="contract-suite-token", settings=full(where), api_version=name)
+    junit = reports_dir / f"contract-server-asgi-{name}-junit.xml"
+    harness.write_junit(result, junit, suite=f"contract-server-asgi-{name}")
+    assert_thorough(result, where)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", SIMULATED_GENERATIONS)
 def test_loopback_socket_with_the_runner(
-    loopback: LoopbackSimulator, reports_dir: Path, capsys: pytest.CaptureFixture[str]
+    name: str, loopback: LoopbackSimulator, reports_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The user-facing runner, as users run it against any base URL (here the simulator on 127.0.0.1).
-    junit = reports_dir / "contract-server-loopback-junit.xml"
+    junit = reports_dir / f"contract-server-loopback-{name}-junit.xml"
     code = server.main(
         [
+            "--api-version",
+            name,
             "--base-url",
             loopback.base_url,
             "--token",
@@ -60,7 +77,7 @@ def test_loopback_socket_with_the_runner(
             "--seed",
             str(SEED),
             "--max-examples",
-            "8",
+            str(strategies.budget(generation(name), EXAMPLES)),
             "--junit",
             str(junit),
         ],
@@ -70,9 +87,11 @@ def test_loopback_socket_with_the_runner(
     assert code == 0, out
     assert "0 failure(s), 0 error(s)" in out and "read-only" not in out
     suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite is not None and suite.get("failures") == "0" and int(suite.get("tests", "0")) >= 9
+    every = labels(generation(name))[2]
+    # At least the examples, coverage and fuzzing phases of each operation.
+    assert suite is not None and suite.get("failures") == "0" and int(suite.get("tests", "0")) >= 3 * len(every)
     names = {case.get("name", "").split(" (")[0] for case in suite.iter("testcase")}
-    assert {BATCH, REPORT, STATS} <= names
+    assert set(every) <= names
     # The stateful phase followed the link over the socket too.
     reports = [r for r in loopback.control.requests("report") if r["status"] == 200]
     assert reports, "no report was fetched with a token from a 202"
@@ -125,5 +144,6 @@ def test_read_only_runs_send_no_batch() -> None:
     settings = harness.HarnessSettings(seed=SEED, max_examples=3, phases=("coverage", "fuzzing"), read_only=True)
     result = harness.run(app=app, token="contract-suite-token", settings=settings)
     assert result.ok, result.summary()
-    assert {operation for _, operation in result.cases} == {REPORT, STATS}
+    _, _, every = labels(generation())
+    assert {operation for _, operation in result.cases} == {op for op in every if op.startswith("GET ")}
     assert not [r for r in app.service.requests if r.route == "batch"]

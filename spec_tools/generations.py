@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 #: A generation name: a tier (``preview``, ``experimental``) or a dated release (``2027-01``).
 _NAME = re.compile(r"[a-z][a-z0-9]*|[0-9]{4}-[0-9]{2}")
@@ -21,6 +22,47 @@ def check_name(name: str) -> str:
     if _NAME.fullmatch(name) is None:
         raise ValueError(f"{name!r} is not a generation name (a lower-case tier such as 'experimental', or 'YYYY-MM')")
     return name
+
+
+#: Criteo's tiers, oldest first: Experimental replaced Preview (facts section 8).
+TIERS = ("preview", "experimental")
+
+
+class GenerationError(ValueError):
+    """The document does not say which generation it is, or says it ambiguously."""
+
+
+def recency(name: str) -> tuple[int, int, str]:
+    """A sort key, oldest first: the known tiers in :data:`TIERS` order, other tiers by name, then dated
+    releases by date (a dated release is what the tiers lead to)."""
+    if name in TIERS:
+        return (0, TIERS.index(name), name)
+    return (2, 0, name) if name[:1].isdigit() else (1, 0, name)
+
+
+def newest(names: Iterable[str]) -> str | None:
+    """The most recent of ``names`` by :func:`recency` (``None`` when there is none)."""
+    return max(names, key=recency, default=None)
+
+
+def detect_generation(document: dict[str, Any], catalog_paths: Iterable[str]) -> str:
+    """The generation a whole document belongs to, read twice: from ``info.version`` ("Preview" ->
+    ``preview``, "2027-01" -> ``2027-01``, case-insensitive) and from the first segment of its catalog
+    paths (``/2027-01/marketing-solutions/...``). Both must be readable and agree, else
+    :class:`GenerationError` (the caller then asks for the generation explicitly)."""
+    version = str((document.get("info") or {}).get("version", "")).strip()
+    from_version = version.lower() if _NAME.fullmatch(version.lower()) else None
+    segments = sorted({path.lstrip("/").split("/", 1)[0] for path in catalog_paths})
+    from_paths = segments[0] if len(segments) == 1 and _NAME.fullmatch(segments[0]) else None
+    if from_version is not None and from_version == from_paths:
+        return from_version
+    where = ", ".join(f"/{segment}/" for segment in segments)
+    if from_version and from_paths:
+        raise GenerationError(f"info.version {version!r} says {from_version} but the catalog paths are under {where}")
+    unreadable = [] if from_version else [f"info.version {version!r} is not a generation name"]
+    if from_paths is None:
+        unreadable.append(f"the catalog paths are not under one generation name ({where})")
+    raise GenerationError("cannot tell the generation: " + " and ".join(unreadable))
 
 
 def module_name(name: str) -> str:

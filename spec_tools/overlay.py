@@ -55,6 +55,17 @@ def apply_overlay_reporting(document: dict[str, Any], overlay: dict[str, Any]) -
     return result, unmatched
 
 
+def apply_one(document: dict[str, Any], action: Any, position: int = 0) -> tuple[dict[str, Any], str | None]:
+    """Apply one action to a copy of ``document``: ``(result, None)``, or ``(document, why)`` when the
+    action is moot, ``why`` being ``"selects nothing"`` or ``"changes nothing"``."""
+    result = copy.deepcopy(document)
+    if not _apply_action(result, action, position):
+        return document, "selects nothing"
+    if result == document:
+        return document, "changes nothing"
+    return result, None
+
+
 def _apply_action(document: dict[str, Any], action: Any, position: int) -> bool:
     """Apply one action; return False when its target selects nothing."""
     if not isinstance(action, dict) or not isinstance(action.get("target"), str):

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "openapi" / "evidence" / "001_2cbfebc927b2f6db.txt"
+# The generation the examples were documented for, and the paths the documentation shows; :meth:`DocumentedExample.at`
+# moves an example to another generation's path, for generations whose contract is the documented one
+# (``spec_tools.diffing.same_contract``).
+DOCUMENTED_GENERATION = "preview"
 BATCH_PATH = "/preview/catalog/products/batch"
 REPORT_PATH = "/preview/catalog/products/batch/report/{operation-token}"
+OPERATION_IDS = {"batch": "SubmitCatalogProductsBatch", "report": "GetCatalogProductsBatchReport"}
 
 _SECTION = re.compile(r"^### \*\*`(\d{3})`\*\*\s*$", re.MULTILINE)
 _FENCE = re.compile(r"```(\w+)[^\n]*\n(.*?)```", re.DOTALL)
@@ -40,6 +45,28 @@ class DocumentedExample:
     def case_id(self) -> str:
         """A short id for test parametrisation, e.g. ``report-200-1``."""
         return f"{self.endpoint}-{self.status}-{self.position}"
+
+    @property
+    def operation_id(self) -> str:
+        """The operation the example exercises (stable across generations, unlike its path)."""
+        return OPERATION_IDS[self.endpoint]
+
+    def at(self, template: str) -> DocumentedExample:
+        """The same exchange at another path template (another generation's), the path parameter's value kept."""
+        request_path = self.request_path
+        if request_path:
+            value = _parameter_value(self.path_template, request_path)
+            request_path = template if value is None else re.sub(r"\{[^}]+\}", lambda _: value, template, count=1)
+        return replace(self, path_template=template, request_path=request_path)
+
+
+def _parameter_value(template: str, path: str) -> str | None:
+    """The value a concrete path gives the template's (single) path parameter; None when it has none."""
+    head, brace, rest = template.partition("{")
+    if not brace:
+        return None
+    tail = rest.partition("}")[2]
+    return path[len(head) : len(path) - len(tail)] if path.startswith(head) and path.endswith(tail) else ""
 
 
 def load_examples(path: Path = EXAMPLES_FILE) -> list[DocumentedExample]:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Generate the SDK's low-level packages, one per Criteo API generation, into OUT_DIR (replacing it).
-# usage: tools/generate.sh OPENAPI_DIR OUT_DIR   (run from the repository root; see `make generate`)
+# usage: tools/generate.sh OPENAPI_DIR OUT_DIR [GENERATION...]   (run from the repository root; see
+# `make generate`). With GENERATIONs, only those are generated: the other generations' packages are
+# copied from OUT_DIR as they are (`make update-spec` refreshes one generation, leaves the others be).
 # Every OPENAPI_DIR/<generation>/catalog.yaml (the effective spec) becomes OUT_DIR/<module>/, where
 # <module> is the generation's Python name (`python -m spec_tools module-name`: 2027-01 -> v2027_01).
 # The generator and its formatter come from the pinned environment .tools/generator, so the output
@@ -8,6 +10,8 @@
 set -euo pipefail
 specs=$1
 out=$2
+shift 2
+only=" $* "
 gen_bin="${GENERATOR_BIN:-.tools/generator/bin}"
 python="${PYTHON_BIN:-.venv/bin/python}"
 work=$(mktemp -d)
@@ -19,6 +23,12 @@ for dir in "$specs"/*/; do
   [ -f "$dir/catalog.yaml" ] || continue
   module=$("$python" -m spec_tools module-name "$generation")
   target="$work/_generated/$module"
+  generations+=("$generation")
+  if [ "$only" != "  " ] && [[ "$only" != *" $generation "* ]] && [ -d "$out/$module" ]; then
+    cp -R "$out/$module" "$target"
+    find "$target" -name __pycache__ -prune -exec rm -rf {} +
+    continue
+  fi
   PATH="$PWD/$gen_bin:$PATH" openapi-python-client generate \
     --path "$dir/catalog.yaml" \
     --config generator-config.yaml \
@@ -30,7 +40,6 @@ for dir in "$specs"/*/; do
   # simulator validates against, what the SDK accepts) and the published one (what the SDK sends).
   "$python" -m spec_tools to-json "$dir/catalog.yaml" "$target/catalog.json"
   "$python" -m spec_tools to-json "$dir/published.yaml" "$target/published.json"
-  generations+=("$generation")
 done
 [ ${#generations[@]} -gt 0 ] || { echo "no $specs/<generation>/catalog.yaml found" >&2; exit 1; }
 cp tools/generated-README.md "$work/_generated/README.md"

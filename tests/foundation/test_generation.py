@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from spec_tools.generations import module_name
+
+from .conftest import GENERATIONS, ROOT, copy_repository, tree
 
 pytestmark = pytest.mark.slow
 
@@ -23,39 +25,44 @@ def _needs_generator() -> None:
         pytest.fail("the generator environment is missing: run `make install`")
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }
-
-
 def _generate(out: Path) -> None:
     subprocess.run(["tools/generate.sh", "openapi", str(out)], cwd=ROOT, check=True)
 
 
-def test_two_generations_are_byte_identical_and_match_the_committed_tree(tmp_path: Path) -> None:
-    _generate(tmp_path / "one")
+@pytest.fixture(scope="module")
+def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("generated") / "out"
+    _generate(out)
+    return out
+
+
+def test_two_generations_are_byte_identical_and_match_the_committed_tree(generated_once: Path, tmp_path: Path) -> None:
     _generate(tmp_path / "two")
-    first, second = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    first, second = tree(generated_once), tree(tmp_path / "two")
     assert first == second
-    assert first == _tree(ROOT / "criteo_catalog_sdk" / "_generated")
-    for generation in ("preview", "experimental"):
+    assert first == tree(ROOT / "criteo_catalog_sdk" / "_generated")
+    assert {"preview", "experimental"} <= set(GENERATIONS)
+    for generation in GENERATIONS:
         for name in ("models/product.py", "catalog.json", "published.json"):
-            assert f"{generation}/{name}" in first
+            assert f"{module_name(generation)}/{name}" in first
     assert "README.md" in first and "__init__.py" in first
+
+
+def test_regenerating_one_generation_keeps_the_others_byte_for_byte(generated_once: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(generated_once, out)
+    marker = out / module_name("preview") / "models" / "price.py"
+    marker.write_bytes(marker.read_bytes() + b"# kept\n")  # only a copy can keep this
+    subprocess.run(["tools/generate.sh", "openapi", str(out), "experimental"], cwd=ROOT, check=True)
+    assert marker.read_bytes().endswith(b"# kept\n")
+    marker.write_bytes(marker.read_bytes().removesuffix(b"# kept\n"))
+    assert tree(out) == tree(ROOT / "criteo_catalog_sdk" / "_generated")
 
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of what check-generated reads, so that the test can break it."""
-    copy = tmp_path / "repo"
-    for name in ("openapi", "spec_tools", "tools", "criteo_catalog_sdk/_generated"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "generator-config.yaml", copy)
-    (copy / ".tools").symlink_to(ROOT / ".tools")
-    return copy
+    return copy_repository(tmp_path / "repo")
 
 
 def _check(repo: Path) -> subprocess.CompletedProcess[str]:
