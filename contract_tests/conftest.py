@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.specs import DEFAULT_GENERATION, ROOT
+from contract_tests.specs import GENERATIONS, ROOT
 from criteo_catalog_sdk.simulator.app import SimulatorApp, create_app
 from criteo_catalog_sdk.simulator.config import Settings, SimulatorConfig
 from criteo_catalog_sdk.simulator.handle import SimulatorControl
@@ -23,11 +23,9 @@ CLIENT_ID = "contract-client"
 CLIENT_SECRET = "contract-secret"
 MERCHANT_ID = 123
 REPORTS = ROOT / "reports"
-#: The API generations the simulator serves, each at its own paths: the server-side tests (schemathesis,
-#: live mode, the simulator's side of the documented examples, broken modes) run for each. The simulator
-#: serves the default generation only until it serves every one (issue 14); then this becomes
-#: ``specs.GENERATIONS``. The SDK-side tests need no simulator and run for every generation already.
-SIMULATED_GENERATIONS: tuple[str, ...] = (DEFAULT_GENERATION,)
+#: The API generations the simulator serves, each at its own paths: every one. The server-side tests
+#: (schemathesis, live mode, the simulator's side of the documented examples, broken modes) run for each.
+SIMULATED_GENERATIONS: tuple[str, ...] = GENERATIONS
 
 
 def simulator_settings(*breaks: str, shape: str = "documented") -> Settings:
