@@ -383,6 +383,7 @@ class _Pipeline:
                     built.append(entry)
                 for_progress.read += len(chunk)
                 await self._route(built, settled, last)
+            self.notes.extend(getattr(self.products, "notes", ()))  # a Feed's unmapped attributes
             base = last
             deletes = ((base + i, pid) for i, pid in enumerate(self.deletes, start=1))
             for part in _batched(deletes, READ_CHUNK):
@@ -397,7 +398,10 @@ class _Pipeline:
                 await self._route(built, settled, last)
             await self._flush(settled, last)
             await self._j(self.journal.mark_input_complete, self.run_id)
-        if self.options.delete_missing:
+        if self.options.delete_missing and not getattr(self.products, "complete", True):
+            # A feed cut short (malformed XML, a truncated archive) would delete everything after the cut.
+            self.notes.append("delete_missing: nothing deleted: the feed could not be read to its end")
+        elif self.options.delete_missing:
             await self._delete_missing(settled, last)
         async with self._cond:
             self._reading_done = True
