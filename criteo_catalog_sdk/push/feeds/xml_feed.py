@@ -55,6 +55,8 @@ FALLBACKS: Final[dict[str, str]] = {
     "summary": "description",
     "content": "description",
 }
+#: Atom's own metadata: never product attributes (an entry's ``<id>`` is an IRI, not the product id).
+ATOM_META: Final = frozenset({"id", "updated", "published", "author", "contributor", "category", "rights", "source"})
 DTD_REFUSED: Final = "XML DTDs are refused (entity expansion and external entities are not allowed)"
 _CHUNK: Final = 1 << 16
 _EXPAT_WHERE: Final = re.compile(r": line \d+, column \d+$")
@@ -114,6 +116,7 @@ class _Reader:
         """The record (or error) of one ``<item>``/``<entry>``."""
         out = Assembler()
         names: set[str] = set()
+        fallbacks: list[tuple[Attribute, str, Any]] = []
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):
@@ -125,7 +128,7 @@ class _Reader:
             elif ns in ("", ATOM_NS, RSS1_NS):
                 name = local if not ns else f"atom:{local}" if ns == ATOM_NS else f"rss:{local}"
                 fallback = local in FALLBACKS
-                attr = lookup(FALLBACKS.get(local, local))
+                attr = None if ns == ATOM_NS and local in ATOM_META else lookup(FALLBACKS.get(local, local))
                 if ns == ATOM_NS and local == "link":
                     if child.get("rel", "alternate") != "alternate":
                         continue
@@ -142,12 +145,14 @@ class _Reader:
                 if value is None:
                     continue
                 if fallback:
-                    out.fallback(attr, name, value)
+                    fallbacks.append((attr, name, value))
                 else:
                     out.put(attr, name, value)
             except ValueError as exc:
                 pid = _item_id(element)
                 return FeedError(position, f"{name}: {exc}", pid, line, attr.field, item=True)
+        for attr, name, value in fallbacks:
+            out.fallback(attr, name, value)
         for name in names:
             self.tally.count(name)
         return FeedRecord(position, out.product, line)
