@@ -129,9 +129,9 @@ def _tables() -> tuple[dict[str, Attribute], dict[str, Attribute]]:
         parts = DETAIL_PARTS if shape == DETAIL else PARTS.get(field, ())
         loose[name] = Attribute(field, PRODUCT_FIELDS[field], split, split_xml, parts, shape, name)
     # Google names that are the snake case of a list field whose Google name is singular are not Google's.
-    for name, (field, *_) in IRREGULAR.items():
+    for name, (field, _, _, shape) in IRREGULAR.items():
         plural = snake(field)
-        if plural in loose and plural != name and loose[plural].google == plural:
+        if shape == PLAIN and plural in loose and plural != name and loose[plural].google == plural:
             loose[plural] = loose[plural]._replace(google=None)
     return exact, loose
 
@@ -191,14 +191,25 @@ def _how(attr: Attribute) -> str:
         each = "several separated by `,`; " if attr.spec.kind == OBJECT_LIST else ""
         return f"{each}text `{':'.join(snake(p) for p in attr.parts)}` or XML sub-elements"
     if attr.split == ",":
-        return "list; several separated by `,`" + ("" if attr.split_xml else " (text formats)")
+        return "list; several separated by `,`" + ("" if attr.split_xml else " (TSV/CSV; XML repeats the element)")
+    if attr.split == LIST_OPTION:
+        return "list; several separated by `\\|` (the `list_delimiter`)"
     if attr.spec.kind == STR_LIST:
-        return "list of one value per cell or element"
+        return "list; one value per cell or element"
     if attr.spec.obj is not None and attr.spec.obj.name == "Price":
-        return '"49.99 EUR" or "EUR 49.99"'
+        return "`49.99 EUR` or `EUR 49.99` -> `{value, currency}`"
     if attr.spec.obj is not None and set(attr.spec.obj.fields) == {"unit", "value"}:
-        return '"2 kg": number and unit'
+        return "`2 kg`, `30 cm`: number and unit"
+    if attr.field == "availability":
+        return "`in_stock` -> `in stock`, `out_of_stock` -> `out of stock`"
     return _KIND_HOW.get(attr.spec.kind, "text")
+
+
+def markdown_table() -> str:
+    """The README's table of Google attributes and the Criteo fields they map to (generated: see tests)."""
+    lines = ["| Google attribute | Criteo field | value in text (TSV, CSV, XML) |", "|---|---|---|"]
+    lines += [f"| `{google}` | `{field}` | {how} |" for google, field, how in google_table()]
+    return "\n".join(lines)
 
 
 _KIND_HOW: Final[dict[int, str]] = {
@@ -221,7 +232,11 @@ __all__ = [
     "google_table",
     "is_list",
     "lookup",
+    "markdown_table",
     "normalize",
     "snake",
     "sub_field",
 ]
+
+if __name__ == "__main__":  # python -m criteo_catalog_sdk.push.feeds.attributes: the README's table
+    print(markdown_table())

@@ -26,6 +26,7 @@ from criteo_catalog_sdk.push.feeds.items import Source
 #: Bytes peeked at the start of a feed to detect its format and CSV delimiter (past compression).
 HEAD_BYTES: Final = 65_536
 _BUFFER: Final = 1 << 16
+_ZSTD_PIECE: Final = 1024
 
 MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
     (b"\x1f\x8b", "gzip"),
@@ -161,16 +162,63 @@ class Opened:
 def _zstd_reader(buffered: Any) -> Any:
     try:
         import zstandard
-
-        return zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True, closefd=False)
     except ImportError:
         pass
+    else:
+        return _ZstdReader(buffered, zstandard.ZstdDecompressor())
     try:
         from compression import zstd  # type: ignore[import-not-found,unused-ignore]  # Python 3.14+
-
-        return zstd.ZstdFile(buffered, mode="rb")
     except ImportError:
         raise SourceError(ZSTD_MISSING) from None
+    return zstd.ZstdFile(buffered, mode="rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """zstd frames decompressed one after another, with the end of the input checked against the end of
+    a frame (``zstandard``'s own stream reader takes a truncated frame for the end of the data).
+
+    The input is fed in :data:`_ZSTD_PIECE`-byte pieces: ``decompressobj`` has no output limit, and a
+    piece of zstd can expand about 32,000 times at most, so the output of one call stays bounded.
+    """
+
+    def __init__(self, fp: Any, decompressor: Any) -> None:
+        super().__init__()
+        self._fp = fp
+        self._decompressor = decompressor
+        self._obj = decompressor.decompressobj()
+        self._in_frame = False
+        self._pending = b""
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out:
+            if not self._pending:
+                self._pending = self._fp.read(_BUFFER)
+                if not self._pending:
+                    if self._in_frame:
+                        raise EOFError("compressed file ended before the end of a zstd frame")
+                    return 0
+            piece, self._pending = self._pending[:_ZSTD_PIECE], self._pending[_ZSTD_PIECE:]
+            self._out = memoryview(self._feed(piece))
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _feed(self, piece: bytes) -> bytes:
+        out = []
+        while piece:
+            self._in_frame = True
+            out.append(self._obj.decompress(piece))
+            if not self._obj.eof:
+                break
+            piece = self._obj.unused_data  # the next frame starts in this piece
+            self._obj = self._decompressor.decompressobj()
+            self._in_frame = False
+        return b"".join(out)
 
 
 __all__ = [
