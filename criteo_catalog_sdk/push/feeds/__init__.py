@@ -85,13 +85,14 @@ class Feed(Iterator[FeedItem]):
         self._tally = Tally()
         self._items: Iterator[FeedItem] | None = None
 
-    def __iter__(self) -> Feed:
-        return self
+    def __iter__(self) -> Iterator[FeedItem]:
+        # The reader's generator itself: a for loop pays no extra call per item (JSON Lines is the hot path).
+        if self._items is None:
+            self._items = self._start()
+        return self._items
 
     def __next__(self) -> FeedItem:
-        if self._items is None:
-            self._items = self._read()
-        return next(self._items)
+        return next(iter(self))
 
     @property
     def unmapped(self) -> dict[str, int]:
@@ -112,12 +113,12 @@ class Feed(Iterator[FeedItem]):
             for name, count in sorted(self.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
 
-    def _read(self) -> Iterator[FeedItem]:
+    def _start(self) -> Iterator[FeedItem]:
+        """Open the source, detect its format and start its reader (which closes the source at its end)."""
         try:
             opened = Opened(self.source)
         except SourceError as exc:
-            yield self._tally.fatal(FeedError(1, str(exc)))
-            return
+            return iter([self._tally.fatal(FeedError(1, str(exc)))])
         try:
             self.compression = opened.compression
             head = opened.head()
@@ -129,22 +130,26 @@ class Feed(Iterator[FeedItem]):
             if fmt == "jsonl":
                 from criteo_catalog_sdk.push.feeds.jsonl import iter_jsonl
 
-                yield from iter_jsonl(opened.stream, self._tally, **options)
-            elif fmt == "xml":
+                return iter_jsonl(opened.stream, self._tally, on_close=opened.close, **options)
+            if fmt == "xml":
                 from criteo_catalog_sdk.push.feeds.xml_feed import iter_xml
 
-                yield from iter_xml(opened.stream, self._tally, **options)
-            else:
-                from criteo_catalog_sdk.push.feeds.delimited import iter_delimited
+                return iter_xml(opened.stream, self._tally, on_close=opened.close, **options)
+            from criteo_catalog_sdk.push.feeds.delimited import iter_delimited
 
-                if self.delimiter is None:
-                    self.delimiter = "\t" if fmt == "tsv" else sniff_delimiter(first_line(head))
-                encoding = text_encoding(head)
-                yield from iter_delimited(
-                    opened.stream, self._tally, delimiter=self.delimiter, encoding=encoding, **options
-                )
-        finally:
+            if self.delimiter is None:
+                self.delimiter = "\t" if fmt == "tsv" else sniff_delimiter(first_line(head))
+            return iter_delimited(
+                opened.stream,
+                self._tally,
+                delimiter=self.delimiter,
+                encoding=text_encoding(head),
+                on_close=opened.close,
+                **options,
+            )
+        except BaseException:
             opened.close()
+            raise
 
 
 def read_feed(source: Source, format: FeedFormat | None = None, delimiter: str | None = None, **options: Any) -> Feed:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Final, NamedTuple
 
 from criteo_catalog_sdk.push.feeds.attributes import Attribute, is_list, lookup, sub_field
@@ -120,6 +120,7 @@ def iter_delimited(
     list_delimiter: str = DEFAULT_LIST_DELIMITER,
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS,
     keep_unmapped: bool = False,
+    on_close: Callable[[], None] | None = None,
 ) -> Iterator[FeedItem]:
     """The items of a CSV/TSV stream (see the module doc).
 
@@ -166,6 +167,8 @@ def iter_delimited(
             yield _row_item(start, row, header, list_delimiter, tally, keep_unmapped)
     finally:
         text.detach()  # leave the binary stream to its owner
+        if on_close is not None:
+            on_close()
 
 
 def _row_item(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import IO, Any, Final, Literal
+from typing import IO, Any, Final, Literal, NamedTuple
 
 from criteo_catalog_sdk.push.result import Issue
 from criteo_catalog_sdk.push.wire import MAX_REQUEST_BYTES, Rejected
@@ -36,9 +36,11 @@ DEFAULT_LIST_DELIMITER: Final = "|"
 MAX_CELL_CHARS: Final = 131_072
 
 
-@dataclass(frozen=True, slots=True)
-class FeedRecord:
-    """One product read from a feed, at its position (see the module doc)."""
+class FeedRecord(NamedTuple):
+    """One product read from a feed, at its position (see the module doc).
+
+    A NamedTuple rather than a frozen dataclass: one is built per product, and this is ~3x cheaper.
+    """
 
     line: int
     product: dict[str, Any]

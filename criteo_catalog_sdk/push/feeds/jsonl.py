@@ -10,7 +10,7 @@ and counted in the feed's ``unmapped`` (or kept with ``keep_unmapped=True``, for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any, Final
 
 import orjson
@@ -47,39 +47,38 @@ def iter_jsonl(
     *,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     keep_unmapped: bool = False,
+    on_close: Callable[[], None] | None = None,
 ) -> Iterator[FeedItem]:
-    """The items of a JSON Lines stream (see the module doc); ``tally`` counts left-out keys."""
+    """The items of a JSON Lines stream (see the module doc); ``tally`` counts left-out keys; ``on_close``
+    is called when the generator ends (or is closed)."""
     names = CRITEO_NAMES
     n = 0
-    lines = bounded_lines(fp, max_line_bytes)
-    while True:
-        try:
-            line = next(lines, b"")
-        except SourceError as exc:
-            yield tally.fatal(FeedError(n + 1, str(exc)))
-            return
-        n += 1
-        if line == b"":
-            return
-        if line is None:
-            yield FeedError(n, f"line longer than {max_line_bytes} bytes")
-            continue
-        if n == 1 and line.startswith(_BOM):
-            line = line[len(_BOM) :]
-        if not line.strip():
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield FeedError(n, f"invalid JSON: {exc}")
-            continue
-        if type(value) is not dict:
-            yield FeedError(n, f"expected a JSON object (one product per line), got {type(value).__name__}")
-            continue
-        if names.issuperset(value):  # the hot path: Criteo's names only
-            yield FeedRecord(n, value)
-            continue
-        yield _mapped(n, value, tally, keep_unmapped)
+    try:
+        for n, line in enumerate(bounded_lines(fp, max_line_bytes), start=1):
+            if line is None:
+                yield FeedError(n, f"line longer than {max_line_bytes} bytes")
+                continue
+            if n == 1 and line.startswith(_BOM):
+                line = line[len(_BOM) :]
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield FeedError(n, f"invalid JSON: {exc}")
+                continue
+            if type(value) is not dict:
+                yield FeedError(n, f"expected a JSON object (one product per line), got {type(value).__name__}")
+                continue
+            if names.issuperset(value):  # the hot path: Criteo's names only (one C-level check)
+                yield FeedRecord(n, value)
+                continue
+            yield _mapped(n, value, tally, keep_unmapped)
+    except SourceError as exc:  # a corrupt or truncated compressed stream, reading line n + 1
+        yield tally.fatal(FeedError(n + 1, str(exc)))
+    finally:
+        if on_close is not None:
+            on_close()
 
 
 def _mapped(n: int, value: dict[str, Any], tally: Tally, keep_unmapped: bool) -> FeedItem:

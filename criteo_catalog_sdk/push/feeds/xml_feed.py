@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any, Final
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
@@ -189,8 +189,24 @@ def iter_xml(
     max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     max_item_elements: int = DEFAULT_MAX_ITEM_ELEMENTS,
     keep_unmapped: bool = False,
+    on_close: Callable[[], None] | None = None,
 ) -> Iterator[FeedItem]:
-    """The items of an RSS 2.0 or Atom 1.0 stream (see the module doc)."""
+    """The items of an RSS 2.0 or Atom 1.0 stream (see the module doc); ``on_close`` is called at the end."""
+    try:
+        yield from _iter_xml(fp, tally, list_delimiter, max_item_bytes, max_item_elements, keep_unmapped)
+    finally:
+        if on_close is not None:
+            on_close()
+
+
+def _iter_xml(
+    fp: IO[bytes],
+    tally: Tally,
+    list_delimiter: str,
+    max_item_bytes: int,
+    max_item_elements: int,
+    keep_unmapped: bool,
+) -> Iterator[FeedItem]:
     reader = _Reader(tally, list_delimiter, keep_unmapped)
     budget = _Budget(fp, max_item_bytes)
     parser = DefusedET.DefusedXMLParser(
@@ -216,7 +232,7 @@ def iter_xml(
                     return
                 stack.append(element)
                 if element.tag in ITEM_TAGS:
-                    line = starts.popleft() + budget.lines_before
+                    line = (starts.popleft() if starts else expat.CurrentLineNumber) + budget.lines_before
                     if item is None:
                         item, item_line, elements = element, line, 0
                 elements += 1

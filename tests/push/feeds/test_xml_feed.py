@@ -331,3 +331,12 @@ def test_xml_never_raises_on_arbitrary_bytes(data: bytes) -> None:
     items = xm(b"<rss><channel><item>" + data)
     check_stream(items)
     assert isinstance(items[-1], FeedError) and items[-1].fatal  # never closed: always an error at the end
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "iso-8859-1", "utf-8-sig"])
+def test_declared_and_marked_encodings(encoding: str) -> None:
+    declared = "" if encoding == "utf-8-sig" else f' encoding="{encoding.upper()}"'
+    text = f'<?xml version="1.0"{declared}?>\n<rss xmlns:g="http://base.google.com/ns/1.0"><channel>'
+    text += "<item><g:id>E1</g:id><g:title>Crème brûlée</g:title></item></channel></rss>\n"
+    feed = read_feed(io.BytesIO(text.encode(encoding)))
+    assert products(list(feed)) == [{"id": "E1", "title": "Crème brûlée"}] and feed.format == "xml"
