@@ -2,7 +2,7 @@
 
 Data flow, one module per step::
 
-    feeds        read JSON Lines / CSV lazily -> FeedRecord | FeedError (line numbers)
+    feeds        read JSON Lines, CSV/TSV, Merchant Center XML (compressed or not) lazily -> FeedRecord | FeedError
     validation   check a product against facts sheet §3 and the Product schema, normalize it
     wire         serialize its entry once (sorted keys) -> PreparedEntry (+ content hash)
     delta        skip products whose hash equals the last confirmed one
