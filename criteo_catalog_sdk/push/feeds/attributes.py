@@ -35,7 +35,9 @@ from criteo_catalog_sdk.push.schema import (
 
 #: Google's namespace of Merchant Center attributes in XML feeds (the ``g:`` prefix).
 GOOGLE_NS: Final = "http://base.google.com/ns/1.0"
-GOOGLE_NAMESPACES: Final = frozenset({GOOGLE_NS, "https://base.google.com/ns/1.0"})
+GOOGLE_NAMESPACES: Final = frozenset(
+    {GOOGLE_NS, "https://base.google.com/ns/1.0", "http://base.google.com/ns/1.0/", "https://base.google.com/ns/1.0/"}
+)
 
 #: ``split`` of a Criteo-named list field: the reader's ``list_delimiter`` option (``|`` by default).
 LIST_OPTION: Final = ""

@@ -157,6 +157,8 @@ def iter_delimited(
                 continue
             if not row or all(not c for c in row):
                 continue
+            if header is None and row[0].strip().lower() == "sep=" and not any(row[1:]):
+                continue  # Excel's "sep=;" line, which names the delimiter (sniffed from it too)
             if header is None:
                 found = _header([c.strip() for c in row])
                 if isinstance(found, str):

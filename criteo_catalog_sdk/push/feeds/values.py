@@ -39,6 +39,7 @@ _NUM_RE: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[
 _AMOUNT: Final = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 _AMOUNT_RE: Final = re.compile(rf"({_AMOUNT})(?:\s*([A-Za-z]{{3}}))?")
 _CURRENCY_FIRST_RE: Final = re.compile(rf"([A-Za-z]{{3}})\s*({_AMOUNT})")
+_THOUSANDS_RE: Final = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9])")
 _MEASURE_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*([^\s0-9].*)?")
 _TRUE: Final = frozenset({"true", "yes", "y", "1"})
 _FALSE: Final = frozenset({"false", "no", "n", "0"})
@@ -129,7 +130,12 @@ def number(text: str) -> float | int:
 
 
 def price(text: str) -> dict[str, str]:
-    """``49.99 EUR`` or ``EUR 49.99`` -> ``{"value": "49.99", "currency": "EUR"}`` (an amount alone: no currency)."""
+    """``49.99 EUR`` or ``EUR 49.99`` -> ``{"value": "49.99", "currency": "EUR"}`` (an amount alone: no currency).
+
+    Thousands separated by commas are accepted when a decimal point follows (``1,299.00 USD``): only
+    then is the comma certainly not a decimal comma.
+    """
+    text = _THOUSANDS_RE.sub(lambda m: m.group(0).replace(",", ""), text)
     m = _AMOUNT_RE.fullmatch(text)
     if m is not None:
         amount, currency = m.group(1), m.group(2)

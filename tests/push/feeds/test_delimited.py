@@ -356,3 +356,8 @@ def test_tsv_from_a_txt_path(tmp_path: Path) -> None:
     p.write_text("id\ttitle\nA\tT\n")
     feed = read_feed(p)
     assert products(list(feed)) == [{"id": "A", "title": "T"}] and feed.format == "tsv"
+
+
+def test_excel_sep_line_names_the_delimiter_and_is_skipped() -> None:
+    feed = read_feed(io.BytesIO(b"sep=;\r\nid;title\r\nA;B, C\r\n"))
+    assert products(list(feed)) == [{"id": "A", "title": "B, C"}] and feed.delimiter == ";"

@@ -26,6 +26,8 @@ def conv(name: str, text: str, **kw: Any) -> Any:
         ("price", "EUR 49.99", {"value": "49.99", "currency": "EUR"}),
         ("sale_price", "15usd", {"value": "15", "currency": "USD"}),
         ("price", "10", {"value": "10"}),
+        ("price", "1,299.00 USD", {"value": "1299.00", "currency": "USD"}),
+        ("price", "USD 12,345,678.5", {"value": "12345678.5", "currency": "USD"}),
         ("availability", "in_stock", "in stock"),
         ("availability", "In Stock", "in stock"),
         ("availability", "out_of_stock", "out of stock"),
@@ -73,6 +75,8 @@ def test_xml_repeats_elements_instead_of_comma_lists_for_urls() -> None:
     [
         ("price", "49,99 EUR", 'expected an amount and a currency like "49.99 EUR"'),
         ("price", "EURO 5", "expected an amount"),
+        ("price", "1,299 USD", "expected an amount"),  # 1.299 or 1299? not guessed
+        ("price", "1,29.00 USD", "expected an amount"),
         ("adult", "maybe", "expected yes or no"),
         ("multipack", "1.5", "expected an integer"),
         ("number_of_reviews", "99999999999", "out of range"),

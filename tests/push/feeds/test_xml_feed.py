@@ -340,3 +340,8 @@ def test_declared_and_marked_encodings(encoding: str) -> None:
     text += "<item><g:id>E1</g:id><g:title>Crème brûlée</g:title></item></channel></rss>\n"
     feed = read_feed(io.BytesIO(text.encode(encoding)))
     assert products(list(feed)) == [{"id": "E1", "title": "Crème brûlée"}] and feed.format == "xml"
+
+
+def test_google_namespace_variants() -> None:
+    data = '<rss xmlns:g="https://base.google.com/ns/1.0/"><channel><item><g:id>N</g:id></item></channel></rss>'
+    assert products(xm(data)) == [{"id": "N"}]
