@@ -749,8 +749,8 @@ def validate(ctx: click.Context, feed: str, as_json: bool, feed_format: str | No
         unit = "item" if getattr(items._items, "format", None) == "xml" else "line"
         console.print(f"{products:,} products: {valid:,} valid, {len(errors):,} invalid")
         for e in errors:
-            where = f"{unit} {e['line']}"
-            console.print(f"  {where} {e['productId'] or '(unreadable)'}: {e['message']}", markup=False)
+            where = "" if e["type"] == "ParseError" else f"{unit} {e['line']} "  # its message tells where
+            console.print(f"  {where}{e['productId'] or '(unreadable)'}: {e['message']}", markup=False)
         for d in duplicates:
             console.print(
                 f"  {unit} {d['line']} {d['productId']}: same id as {unit} {d['sameAsLine']} (the later one wins)",
