@@ -232,3 +232,15 @@ def test_validate_an_xml_feed_offline(criteo_simulator: CriteoSimulator) -> None
     assert "note: attribute 'g:ships_from_country' (3 items)" in result.stdout
     data = json.loads(invoke(criteo_simulator, "validate", MERCHANT_CENTER, "--json").stdout)
     assert data["errors"][0]["line"] == 9 and len(data["notes"]) == 1
+
+
+def test_no_progress_total_from_compressed_or_xml_feeds(tmp_path: Path) -> None:
+    from criteo_catalog_sdk.cli_commands import count_feed_lines
+
+    plain = tmp_path / "f.jsonl"
+    plain.write_bytes(b'{"id": "A"}\n' * 3)
+    packed = tmp_path / "f.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert count_feed_lines(str(plain)) == 3
+    assert count_feed_lines(str(packed)) is None
+    assert count_feed_lines(MERCHANT_CENTER) is None
