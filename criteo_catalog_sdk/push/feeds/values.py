@@ -39,8 +39,13 @@ _NUM_RE: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[
 _AMOUNT: Final = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 _AMOUNT_RE: Final = re.compile(rf"({_AMOUNT})(?:\s*([A-Za-z]{{3}}))?")
 _CURRENCY_FIRST_RE: Final = re.compile(rf"([A-Za-z]{{3}})\s*({_AMOUNT})")
-_THOUSANDS_RE: Final = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9])")
-_MEASURE_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*([^\s0-9].*)?")
+# Separators only where they cannot be misread: 1,299.00 (thousands comma, decimal point), 1.299,00 and
+# 49,99 (decimal comma: one or two digits after it, as Excel writes amounts in much of Europe). 1,299 and
+# 1.299 alone stay what the plain rules make of them (an error, and 1.299).
+_THOUSANDS_COMMA_RE: Final = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9])")
+_THOUSANDS_DOT_RE: Final = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+),([0-9]+)(?![0-9.,])")
+_DECIMAL_COMMA_RE: Final = re.compile(r"(?<![0-9.,])([0-9]+),([0-9]{1,2})(?![0-9.,])")
+_MEASURE_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*([^\s0-9,.;:+-].*)?")
 _TRUE: Final = frozenset({"true", "yes", "y", "1"})
 _FALSE: Final = frozenset({"false", "no", "n", "0"})
 #: Google's availability values (``in_stock``, older ``in stock``) as Criteo's examples write them.
@@ -132,10 +137,9 @@ def number(text: str) -> float | int:
 def price(text: str) -> dict[str, str]:
     """``49.99 EUR`` or ``EUR 49.99`` -> ``{"value": "49.99", "currency": "EUR"}`` (an amount alone: no currency).
 
-    Thousands separated by commas are accepted when a decimal point follows (``1,299.00 USD``): only
-    then is the comma certainly not a decimal comma.
+    Also ``1,299.00 USD``, ``1.299,00 EUR`` and ``49,99 EUR`` (see :func:`decimal_point`).
     """
-    text = _THOUSANDS_RE.sub(lambda m: m.group(0).replace(",", ""), text)
+    text = decimal_point(text)
     m = _AMOUNT_RE.fullmatch(text)
     if m is not None:
         amount, currency = m.group(1), m.group(2)
@@ -150,7 +154,18 @@ def price(text: str) -> dict[str, str]:
     return out
 
 
+def decimal_point(text: str) -> str:
+    """Amounts with separators that cannot be misread, in plain notation: ``1,299.00`` and ``1.299,00`` ->
+    ``1299.00``, ``49,99`` -> ``49.99`` (a decimal comma has one or two digits after it); ``1,299`` stays."""
+    if "," not in text:
+        return text
+    text = _THOUSANDS_COMMA_RE.sub(lambda m: m.group(0).replace(",", ""), text)
+    text = _THOUSANDS_DOT_RE.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
+    return _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
+
+
 def _measure(text: str, ospec: ObjectSpec) -> dict[str, Any]:
+    text = decimal_point(text)
     m = _MEASURE_RE.fullmatch(text)
     if m is None:
         raise ValueError(f'expected a number and a unit like "2.5 kg", got {clip(text)}')
@@ -307,6 +322,7 @@ __all__ = [
     "clip",
     "convert_text",
     "convert_value",
+    "decimal_point",
     "detail",
     "number",
     "price",

@@ -28,6 +28,10 @@ def conv(name: str, text: str, **kw: Any) -> Any:
         ("price", "10", {"value": "10"}),
         ("price", "1,299.00 USD", {"value": "1299.00", "currency": "USD"}),
         ("price", "USD 12,345,678.5", {"value": "12345678.5", "currency": "USD"}),
+        ("price", "49,99 EUR", {"value": "49.99", "currency": "EUR"}),
+        ("price", "1.299,00 EUR", {"value": "1299.00", "currency": "EUR"}),
+        ("price", "EUR 7,5", {"value": "7.5", "currency": "EUR"}),
+        ("shipping_weight", "1,5 kg", {"value": 1.5, "unit": "kg"}),
         ("availability", "in_stock", "in stock"),
         ("availability", "In Stock", "in stock"),
         ("availability", "out_of_stock", "out of stock"),
@@ -73,10 +77,12 @@ def test_xml_repeats_elements_instead_of_comma_lists_for_urls() -> None:
 @pytest.mark.parametrize(
     ("name", "text", "fragment"),
     [
-        ("price", "49,99 EUR", 'expected an amount and a currency like "49.99 EUR"'),
+        ("price", "49.99 euros", 'expected an amount and a currency like "49.99 EUR"'),
         ("price", "EURO 5", "expected an amount"),
         ("price", "1,299 USD", "expected an amount"),  # 1.299 or 1299? not guessed
         ("price", "1,29.00 USD", "expected an amount"),
+        ("price", "1,2,3 USD", "expected an amount"),
+        ("shipping_weight", "1,500 kg", "expected a number and a unit"),
         ("adult", "maybe", "expected yes or no"),
         ("multipack", "1.5", "expected an integer"),
         ("number_of_reviews", "99999999999", "out of range"),
