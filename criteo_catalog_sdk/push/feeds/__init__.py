@@ -137,8 +137,9 @@ class Feed(Iterator[FeedItem]):
                 return iter_xml(opened.stream, self._tally, on_close=opened.close, **options)
             from criteo_catalog_sdk.push.feeds.delimited import iter_delimited
 
-            if self.delimiter is None:
-                self.delimiter = "\t" if fmt == "tsv" else sniff_delimiter(first_line(head))
+            if self.delimiter is None:  # sniffed; a .tsv is tab-separated unless its header has no tab
+                header = first_line(head)
+                self.delimiter = "\t" if fmt == "tsv" and "\t" in header else sniff_delimiter(header)
             return iter_delimited(
                 opened.stream,
                 self._tally,

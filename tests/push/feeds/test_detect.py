@@ -79,3 +79,11 @@ def test_an_explicit_format_overrides_the_name(tmp_path: Path) -> None:
     path.write_text('{"id": "A"}\n')
     feed = read_feed(path, "jsonl")
     assert [i.line for i in feed] == [1] and feed.format == "jsonl"
+
+
+def test_a_tsv_name_on_comma_separated_content(tmp_path: Path) -> None:
+    path = tmp_path / "feed.tsv"
+    path.write_text("id,title\nA,B\n")
+    feed = read_feed(path)
+    assert [i.product for i in feed if hasattr(i, "product")] == [{"id": "A", "title": "B"}]
+    assert (feed.format, feed.delimiter) == ("tsv", ",")
