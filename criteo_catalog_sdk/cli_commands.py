@@ -139,13 +139,25 @@ def _fail(exit_code: int, message: str) -> click.exceptions.Exit:
 
 
 class _FeedWatch:
-    """Counts what the feed yields, to tell "some lines unreadable" from "nothing readable at all"."""
+    """Counts what the feed yields, to tell "some lines unreadable" from "nothing readable at all" and
+    from "the feed ends early"; forwards the feed's ``notes`` and ``complete`` to the push."""
 
     def __init__(self, items: Iterable[Any]) -> None:
         self._items = items
         self.records = 0
         self.errors = 0
         self.first_error: str | None = None
+        self.fatal: str | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """The feed's notes (attributes that map to no Product field)."""
+        return list(getattr(self._items, "notes", ()))
+
+    @property
+    def complete(self) -> bool:
+        """Whether the feed was read to its end."""
+        return bool(getattr(self._items, "complete", True))
 
     def __iter__(self) -> Iterator[Any]:
         from criteo_catalog_sdk.push.feeds import FeedError
@@ -154,22 +166,68 @@ class _FeedWatch:
             if isinstance(item, FeedError):
                 self.errors += 1
                 if self.first_error is None:
-                    self.first_error = f"line {item.line}: {item.message}"
+                    self.first_error = str(item)
+                if item.fatal:
+                    self.fatal = str(item)
             else:
                 self.records += 1
             yield item
 
+    def exit_code(self, code: int) -> int:
+        """The push's exit code, made :data:`EXIT_USAGE` (with a message) when the feed failed as a whole."""
+        if code not in (EXIT_OK, EXIT_REJECTED):
+            return code
+        if self.records == 0 and self.errors:
+            click.echo(f"Error: no product of the feed could be read ({self.first_error})", err=True)
+            return EXIT_USAGE
+        if self.fatal is not None:
+            click.echo(f"Error: the feed could not be read to its end ({self.fatal})", err=True)
+            return EXIT_USAGE
+        return code
+
+
+def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from criteo_catalog_sdk.push.feeds.detect import parse_delimiter
+
+    try:
+        return None if value is None else parse_delimiter(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_FORMATS: Final = ("jsonl", "csv", "tsv", "xml")
+_format_option = click.option(
+    "--format",
+    "feed_format",
+    type=click.Choice(_FORMATS),
+    default=None,
+    help="Feed format (default: from the file name, else from the content).",
+)
+_delimiter_option = click.option(
+    "--delimiter",
+    default=None,
+    callback=_delimiter,
+    help="CSV/TSV delimiter, one character; \\t or tab for a tab (default: sniffed from the header).",
+)
+
 
 def count_feed_lines(path: str) -> int | None:
-    """Lines of a regular file (fast byte count), for a progress total; ``None`` for stdin and pipes."""
+    """Lines of a regular file (fast byte count), for a progress total; ``None`` for stdin and pipes, and
+    for compressed and XML feeds (their lines are not products)."""
     if path == "-":
         return None
+    from criteo_catalog_sdk.push.feeds.source import compression_from_magic
+
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
         lines = 0
         last = b"\n"
         with open(path, "rb") as fp:
+            head = fp.read(4096)
+            if compression_from_magic(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                return None
+            fp.seek(0)
             while chunk := fp.read(1 << 20):
                 lines += chunk.count(b"\n")
                 last = chunk[-1:]
@@ -256,6 +314,7 @@ def _summary_json(result: Any) -> dict[str, Any]:
         "batches": result.batches,
         "operations": list(result.operations),
         "errors": errors,
+        "notes": list(result.notes),
     }
 
 
@@ -273,6 +332,7 @@ def _failure_json(error: BaseException, summary: Any = None, operations: Iterabl
         "batches": len(ops),
         "operations": ops,
         "errors": [{"productId": None, "stage": "api", "type": type(cause).__name__, "message": str(error)}],
+        "notes": [],
     }
 
 
@@ -463,13 +523,8 @@ def _run_push(
 @click.option("--dry-run", is_flag=True, help="Check and batch the feed, send nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the human summary.")
 @click.option("--report-out", type=click.Path(dir_okay=False), default=None, help="Write every product's outcome.")
-@click.option(
-    "--format",
-    "feed_format",
-    type=click.Choice(["jsonl", "csv"]),
-    default=None,
-    help="Feed format (default: from the file name; stdin: jsonl).",
-)
+@_format_option
+@_delimiter_option
 @_first_poll_option
 @click.pass_context
 def push(
@@ -488,22 +543,26 @@ def push(
     as_json: bool,
     report_out: str | None,
     feed_format: str | None,
+    delimiter: str | None,
     first_poll: float,
 ) -> None:
-    """Push FEED (JSON Lines or CSV; - for stdin) to a merchant's catalog and report every product.
+    """Push FEED (JSON Lines, CSV, TSV or Merchant Center XML, maybe compressed; - for stdin) to a
+    merchant's catalog and report every product.
 
-    An unreadable line is reported with its line number and the others go on. With --state, an
+    An unreadable line or item is reported with its position and the others go on. With --state, an
     interrupted push resumes when the same command is run again (accepted batches are not resent).
     """
+    from criteo_catalog_sdk.push.feeds import feed_format as detect_format
     from criteo_catalog_sdk.push.feeds import read_feed
 
-    items = _FeedWatch(read_feed(feed, "csv" if feed_format == "csv" else "jsonl" if feed_format else None))
+    items = _FeedWatch(read_feed(feed, feed_format, delimiter))  # type: ignore[arg-type]
     show = sys.stderr.isatty()
     total = None
     if show:
         lines = count_feed_lines(feed)
         if lines is not None:
-            total = max(lines - (1 if feed.lower().endswith(".csv") or feed_format == "csv" else 0), 0)
+            header = (feed_format or detect_format(feed)) in ("csv", "tsv")
+            total = max(lines - header, 0)
     code, _ = _run_push(
         ctx,
         items,
@@ -523,10 +582,7 @@ def push(
         show_progress=show,
         first_poll=first_poll,
     )
-    if code in (EXIT_OK, EXIT_REJECTED) and items.records == 0 and items.errors:
-        click.echo(f"Error: no product of the feed could be read ({items.first_error})", err=True)
-        code = EXIT_USAGE
-    ctx.exit(code)
+    ctx.exit(items.exit_code(code))
 
 
 @click.command("delete")
@@ -653,13 +709,14 @@ def stats(ctx: click.Context, merchant_id: int, hours: int, as_json: bool) -> No
 @click.command("validate")
 @click.argument("feed", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--format", "feed_format", type=click.Choice(["jsonl", "csv"]), default=None, help="Feed format.")
+@_format_option
+@_delimiter_option
 @click.pass_context
-def validate(ctx: click.Context, feed: str, as_json: bool, feed_format: str | None) -> None:
+def validate(ctx: click.Context, feed: str, as_json: bool, feed_format: str | None, delimiter: str | None) -> None:
     """Check FEED offline, as push would, without sending anything (exit 1 if a product is invalid)."""
     from rich.console import Console
 
-    from criteo_catalog_sdk.push.feeds import FeedError, FeedFormat, read_feed
+    from criteo_catalog_sdk.push.feeds import FeedError, read_feed
     from criteo_catalog_sdk.push.wire import EntryBuilder, Rejected
 
     builder = EntryBuilder(1)  # the merchant id does not change what is valid
@@ -667,9 +724,9 @@ def validate(ctx: click.Context, feed: str, as_json: bool, feed_format: str | No
     valid = products = records = 0
     errors: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
-    fmt: FeedFormat | None = "csv" if feed_format == "csv" else "jsonl" if feed_format else None
+    items = _FeedWatch(read_feed(feed, feed_format, delimiter))  # type: ignore[arg-type]
     try:
-        for item in read_feed(feed, fmt):
+        for item in items:
             products += 1
             records += not isinstance(item, FeedError)
             checked = item.to_rejected() if isinstance(item, FeedError) else builder.insert(item.line, item.product)
@@ -699,22 +756,25 @@ def validate(ctx: click.Context, feed: str, as_json: bool, feed_format: str | No
                     "invalid": len(errors),
                     "errors": errors,
                     "duplicates": duplicates,
+                    "notes": items.notes,
                 }
             )
         )
     else:
         console = Console(soft_wrap=True)
+        unit = "item" if getattr(items._items, "format", None) == "xml" else "line"
         console.print(f"{products:,} products: {valid:,} valid, {len(errors):,} invalid")
         for e in errors:
-            console.print(f"  line {e['line']} {e['productId'] or '(unreadable)'}: {e['message']}", markup=False)
+            where = "" if e["type"] == "ParseError" else f"{unit} {e['line']} "  # its message tells where
+            console.print(f"  {where}{e['productId'] or '(unreadable)'}: {e['message']}", markup=False)
         for d in duplicates:
             console.print(
-                f"  line {d['line']} {d['productId']}: same id as line {d['sameAsLine']} (the later one wins)",
+                f"  {unit} {d['line']} {d['productId']}: same id as {unit} {d['sameAsLine']} (the later one wins)",
                 markup=False,
             )
-    if products and not records:  # nothing in the feed could be read at all
-        ctx.exit(EXIT_USAGE)
-    ctx.exit(EXIT_REJECTED if errors else EXIT_OK)
+        for note in items.notes:
+            console.print(f"note: {note}", markup=False)
+    ctx.exit(items.exit_code(EXIT_REJECTED if errors else EXIT_OK))
 
 
 COMMANDS: Final = (push, delete, report, stats, validate)

@@ -151,8 +151,10 @@ def _long_item_group(p: dict[str, Any]) -> None:
     p["itemGroupId"] = "AO-GROUP-" + "X" * 60
 
 
-def _snake_case_field(p: dict[str, Any]) -> None:
-    p["image_link"] = p.pop("imageLink")
+def _misspelt_field(p: dict[str, Any]) -> None:
+    # Google's image_link would be mapped to imageLink; a typo maps to nothing: left out (and noted), so
+    # the product has no image.
+    p["imageLnk"] = p.pop("imageLink")
 
 
 #: Line number -> (what is wrong, how to break the product). Line 1500 repeats the id of line 200 in
@@ -166,7 +168,7 @@ BROKEN: dict[int, tuple[str, Callable[[dict[str, Any]], None]]] = {
     777: ('channel other than "online"', _bad_channel),
     1024: ("link without http(s) scheme", _relative_link),
     1333: ("itemGroupId over 50 characters", _long_item_group),
-    1666: ("unknown field image_link (snake case)", _snake_case_field),
+    1666: ("misspelt field imageLnk (left out with a note: no imageLink)", _misspelt_field),
 }
 DUPLICATE_LINE, DUPLICATE_OF = 1500, 200
 TRUNCATED_LINE = 1900

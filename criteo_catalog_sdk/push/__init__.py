@@ -4,7 +4,7 @@ Data flow, one module per step::
 
     options      PushOptions: how a push runs (defined once for both clients, the pipeline, the CLI)
     api          what the push needs from Criteo, and the adapters over either client
-    feeds        read JSON Lines / CSV / TSV / XML lazily -> FeedRecord | FeedError (positions)
+    feeds        read JSON Lines, CSV/TSV, Merchant Center XML (compressed or not) lazily -> FeedRecord | FeedError
     schema       the Product tables of each API generation
     validation   check a product against them and the documented limits, normalize it
     wire         serialize its entry once (sorted keys) -> PreparedEntry (+ content hash)

@@ -1,7 +1,7 @@
 """The README's Python examples run as written, against the simulator over loopback.
 
 Only the environment changes: ``CRITEO_*`` point at the simulator, and the working directory holds
-``catalog.jsonl`` (a copy of ``examples/catalog.jsonl``).
+``catalog.jsonl`` and ``merchant_center.xml`` (copies of the examples).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def readme_env(criteo_simulator: CriteoSimulator, tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("CRITEO_CLIENT_ID", criteo_simulator.client_id)
     monkeypatch.setenv("CRITEO_CLIENT_SECRET", criteo_simulator.client_secret)
     shutil.copy(ROOT / "examples" / "catalog.jsonl", tmp_path / "catalog.jsonl")
+    shutil.copy(ROOT / "examples" / "merchant_center.xml", tmp_path / "merchant_center.xml")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -36,7 +37,7 @@ def run_block(index: int) -> dict[str, Any]:
 
 
 def test_the_readme_has_the_examples_this_module_runs() -> None:
-    assert len(BLOCKS) == 3
+    assert len(BLOCKS) == 4
 
 
 def test_client_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,3 +57,10 @@ def test_push_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_simulator_fixture_example(criteo_simulator: CriteoSimulator) -> None:
     run_block(2)["test_my_sync"](criteo_simulator)
     assert [r["status"] for r in criteo_simulator.control.requests("batch")] == [503, 202]
+
+
+def test_feeds_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_block(3)
+    out = capsys.readouterr().out
+    assert "'total': 12" in out and "'upserted': 11" in out and "'rejectedClient': 1" in out
+    assert "{'g:ships_from_country': 3}" in out and "(3 items) maps to no Criteo Product field" in out

@@ -22,7 +22,7 @@ from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 from .conftest import ROOT, product
 
 EXAMPLE = str(ROOT / "examples" / "catalog.jsonl")
-JSON_KEYS = {"products", "upserted", "deleted", "rejected", "warned", "batches", "operations", "errors"}
+JSON_KEYS = {"products", "upserted", "deleted", "rejected", "warned", "batches", "operations", "errors", "notes"}
 FAST = ["--first-poll", "0.3", "--batch-size", "200"]
 
 
@@ -75,6 +75,7 @@ def test_push_json_reports_every_product(criteo_simulator: CriteoSimulator, tmp_
     assert unreadable["productId"] is None and "line 1900" in unreadable["message"]
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 2000 and rows[16]["status"] == "rejected" and rows[16]["field"] == "imageLink"
+    assert data["notes"] == ["attribute 'imageLnk' (1 row) maps to no Criteo Product field; ignored"]
 
 
 def test_push_human_output_and_json_report(criteo_simulator: CriteoSimulator, tmp_path: Path) -> None:

@@ -165,7 +165,9 @@ def _client_invalid(p: dict[str, Any], variant: int) -> dict[str, Any]:
     elif variant == 4:
         p["price"] = 9.99  # WrongType
     else:
-        p["image_link"] = p["imageLink"]  # UnknownField (a misspelling)
+        # Google's name of imageLink with another value: a feed error (given twice), or UnknownField if
+        # the products are pushed as dicts, not read from the feed
+        p["image_link"] = p["imageLink"] + "?other"
     return p
 
 

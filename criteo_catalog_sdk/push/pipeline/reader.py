@@ -126,6 +126,8 @@ class Reader:
         state = self.state
         journal = state.journal
         counts = await state.journal_call(journal.synced.deletion_counts, state.run_id)
+        if not getattr(self.products, "complete", True):  # a feed cut short (malformed XML, a truncated archive)
+            counts = counts._replace(input_complete=False)
         refusal = deletion_refusal(counts, state.options.max_delete_fraction)
         if refusal is not None:
             state.note("refusal", refusal)
