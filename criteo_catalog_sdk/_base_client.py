@@ -23,6 +23,7 @@ from criteo_catalog_sdk import _core, entries
 from criteo_catalog_sdk._logging import configure_from_env, logger
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
+from criteo_catalog_sdk.budget import AppBudget, shared_budget
 from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url
 from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError, TransportError
 from criteo_catalog_sdk.lifecycle import Deprecation, LifecycleWatch
@@ -64,6 +65,7 @@ class BaseClient:
         timeout: float | httpx.Timeout | None,
         retry: RetryPolicy,
         polling: PollPolicy,
+        app_budget: AppBudget | str | None,
     ) -> None:
         configure_from_env()
         if not isinstance(client_id, str) or not client_id.strip():
@@ -76,6 +78,8 @@ class BaseClient:
         self._version = get_api_version(api_version)
         self._timeout = httpx.Timeout(timeout) if timeout is not None else None
         self._lifecycle = LifecycleWatch()
+        application = f"{self._base_url} {client_id}"
+        self._budget = app_budget if isinstance(app_budget, AppBudget) else shared_budget(application, app_budget)
         self._owns_http = True
         self._on_retry: OnRetry | None = None
         self.retry_policy = retry
@@ -97,6 +101,11 @@ class BaseClient:
     def api_version(self) -> ApiVersion:
         """The Criteo API generation this client talks to."""
         return self._version
+
+    @property
+    def app_budget(self) -> AppBudget | None:
+        """The application call budget every API call of this client waits for (``None``: off)."""
+        return self._budget
 
     @property
     def deprecations(self) -> tuple[Deprecation, ...]:
@@ -168,8 +177,10 @@ class BaseClient:
         )
 
     def _answered(self, call: _core.Call[Any], response: httpx.Response, attempt: int, started: float) -> None:
-        """Bookkeeping of every answer: the lifecycle headers, one DEBUG line."""
+        """Bookkeeping of every answer: the lifecycle and rate-limit headers, one DEBUG line."""
         self._lifecycle.observe(call.api_version, response.headers)
+        if self._budget is not None:
+            self._budget.observe(response.headers, status=response.status_code)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (attempt %d, %.1f ms)",

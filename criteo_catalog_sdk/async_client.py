@@ -18,6 +18,7 @@ import httpx
 from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, BaseClient
 from criteo_catalog_sdk.api_versions import ApiVersion
+from criteo_catalog_sdk.budget import AppBudget
 from criteo_catalog_sdk.config import settings_from_env
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
@@ -26,9 +27,10 @@ from criteo_catalog_sdk.report import Report, Stats
 from criteo_catalog_sdk.retry import RetryController, RetryPolicy, is_retryable
 
 if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.many import ManyResult
     from criteo_catalog_sdk.push.options import PushOptions
     from criteo_catalog_sdk.push.pipeline import Products, StateArg
-    from criteo_catalog_sdk.push.progress import ProgressCallback
+    from criteo_catalog_sdk.push.progress import ProgressCallback, ProgressEvent
     from criteo_catalog_sdk.push.result import PushResult
 
 __all__ = ["AsyncCatalogClient"]
@@ -58,6 +60,7 @@ class AsyncCatalogClient(BaseClient):
         polling: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        app_budget: AppBudget | str | None = None,
     ) -> None:
         super().__init__(
             client_id,
@@ -68,6 +71,7 @@ class AsyncCatalogClient(BaseClient):
             timeout=timeout,
             retry=retry,
             polling=polling,
+            app_budget=app_budget,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
@@ -188,6 +192,47 @@ class AsyncCatalogClient(BaseClient):
             options=opts,
         )
 
+    async def push_many(
+        self,
+        pushes: Mapping[int | str, Any],
+        *,
+        states: Mapping[int | str, StateArg] | None = None,
+        on_progress: Callable[[int, ProgressEvent], object] | None = None,
+        options: PushOptions | None = None,
+        parallel: int = 16,
+        **settings: Any,
+    ) -> ManyResult:
+        """Push many merchants' catalogs at once through this client, sharing its application call budget.
+
+        ``pushes`` maps each merchant id to its products (any iterable, as :meth:`push` takes) or to a
+        :class:`~criteo_catalog_sdk.push.many.MerchantPush` (its own deletes, state and options);
+        ``states`` gives each merchant's state file. ``options``/``settings`` are the run's
+        :class:`~criteo_catalog_sdk.push.options.PushOptions` (a merchant's own options win).
+        ``on_progress`` receives ``(merchant_id, event)``. Returns a
+        :class:`~criteo_catalog_sdk.push.many.ManyResult`: each merchant's result, or the error that
+        stopped its push (the others go on).
+        """
+        from criteo_catalog_sdk.push import many, pipeline
+        from criteo_catalog_sdk.push.api import AsyncClientApi
+
+        run_options = pipeline.options_of(options, settings)
+        api = AsyncClientApi(self)
+
+        async def one(push: many.MerchantPush, progress: ProgressCallback | None) -> PushResult:
+            return await pipeline.push(
+                api,
+                push.products,
+                merchant_id=push.merchant_id,
+                deletes=push.deletes,
+                state=push.state,
+                on_progress=progress,
+                options=push.options or run_options,
+            )
+
+        return await many.run_many(
+            many.merchant_pushes(pushes, states), one, on_progress=on_progress, parallel=parallel
+        )
+
     # -- driver --------------------------------------------------------------------------------------
 
     async def _execute(self, call: _core.Call[T]) -> T:
@@ -217,6 +262,8 @@ class AsyncCatalogClient(BaseClient):
             raise
 
     async def _attempt(self, call: _core.Call[T], request: httpx.Request, attempt: int) -> T:
+        if self._budget is not None:
+            await self._budget.acquire_async()
         started = time.perf_counter()
         try:
             response = await self._http.send(request, auth=self._auth, follow_redirects=False)

@@ -20,6 +20,7 @@ import httpx
 from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, BaseClient
 from criteo_catalog_sdk.api_versions import ApiVersion
+from criteo_catalog_sdk.budget import AppBudget
 from criteo_catalog_sdk.config import settings_from_env
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
@@ -28,9 +29,10 @@ from criteo_catalog_sdk.report import Report, Stats
 from criteo_catalog_sdk.retry import RetryController, RetryPolicy, is_retryable
 
 if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.many import ManyResult
     from criteo_catalog_sdk.push.options import PushOptions
     from criteo_catalog_sdk.push.pipeline import Products, StateArg
-    from criteo_catalog_sdk.push.progress import ProgressCallback
+    from criteo_catalog_sdk.push.progress import ProgressCallback, ProgressEvent
     from criteo_catalog_sdk.push.result import PushResult
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "CatalogClient"]
@@ -48,6 +50,11 @@ class CatalogClient(BaseClient):
     retried. ``polling``: the schedule of :meth:`wait_for_report`. ``http_client``: an ``httpx.Client``
     to send with (proxies, certificates, event hooks: every request of the client, pushes included,
     goes through it; not closed by :meth:`close`). ``sleep``: how to wait between retries and polls.
+    ``app_budget``: the application's call budget every API call waits for (250 calls/min by default,
+    shared by every client of the same application in the process; ``"sqlite:///PATH"`` or
+    ``"redis://HOST:PORT/DB"`` to share it across processes or hosts, ``"off"``; an
+    :class:`~criteo_catalog_sdk.budget.AppBudget`; default ``CRITEO_APP_BUDGET``, see
+    :mod:`criteo_catalog_sdk.budget`).
     """
 
     _http: httpx.Client
@@ -65,6 +72,7 @@ class CatalogClient(BaseClient):
         polling: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        app_budget: AppBudget | str | None = None,
     ) -> None:
         super().__init__(
             client_id,
@@ -75,6 +83,7 @@ class CatalogClient(BaseClient):
             timeout=timeout,
             retry=retry,
             polling=polling,
+            app_budget=app_budget,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
@@ -195,6 +204,38 @@ class CatalogClient(BaseClient):
             )
         )
 
+    def push_many(
+        self,
+        pushes: Mapping[int | str, Any],
+        *,
+        states: Mapping[int | str, StateArg] | None = None,
+        on_progress: Callable[[int, ProgressEvent], object] | None = None,
+        options: PushOptions | None = None,
+        parallel: int = 16,
+        **settings: Any,
+    ) -> ManyResult:
+        """Push many merchants' catalogs at once; see :meth:`AsyncCatalogClient.push_many` (same
+        arguments and result). Every request goes through this client's ``httpx.Client``."""
+        from criteo_catalog_sdk.push import many, pipeline
+        from criteo_catalog_sdk.push.api import ThreadedClientApi
+
+        run_options = pipeline.options_of(options, settings)
+        work = many.merchant_pushes(pushes, states)
+        api = ThreadedClientApi(self, concurrency=run_options.concurrency * max(1, min(parallel, len(work))))
+
+        async def one(push: many.MerchantPush, progress: ProgressCallback | None) -> PushResult:
+            return await pipeline.push(
+                api,
+                push.products,
+                merchant_id=push.merchant_id,
+                deletes=push.deletes,
+                state=push.state,
+                on_progress=progress,
+                options=push.options or run_options,
+            )
+
+        return pipeline.run_sync(lambda: many.run_many(work, one, on_progress=on_progress, parallel=parallel))
+
     # -- driver --------------------------------------------------------------------------------------
 
     def _execute(self, call: _core.Call[T]) -> T:
@@ -224,6 +265,8 @@ class CatalogClient(BaseClient):
             raise
 
     def _attempt(self, call: _core.Call[T], request: httpx.Request, attempt: int) -> T:
+        if self._budget is not None:
+            self._budget.acquire()
         started = time.perf_counter()
         try:
             response = self._http.send(request, auth=self._auth, follow_redirects=False)

@@ -18,7 +18,14 @@ from criteo_catalog_sdk.errors import CriteoError, ReportTimeoutError
 from criteo_catalog_sdk.report import KNOWN_STATUSES, Report
 from criteo_catalog_sdk.retry import is_retryable
 
-__all__ = ["PollPolicy", "ReportWaiter", "next_poll_delay", "poll_delay"]
+__all__ = [
+    "PRODUCTS_PER_INITIAL_DELAY",
+    "PollPolicy",
+    "ReportWaiter",
+    "first_poll_delay",
+    "next_poll_delay",
+    "poll_delay",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,18 @@ def poll_delay(policy: PollPolicy, poll_index: int) -> float:
     if poll_index > 200:  # the cap is long reached; avoid float overflow in the power
         return policy.max_delay
     return min(policy.initial_delay * policy.multiplier**poll_index, policy.max_delay)
+
+
+#: Criteo: a report of this many products takes ~``initial_delay`` (3 s) to be final.
+PRODUCTS_PER_INITIAL_DELAY = 1000
+
+
+def first_poll_delay(policy: PollPolicy, products: int) -> float:
+    """When to poll a batch's report first: ``initial_delay`` per 1,000 products (Criteo: a 1,000-product
+    report takes ~3 s), at least ``initial_delay``, at most ``max_delay``: a larger batch is not polled
+    before it can be final, which spends fewer of the application's calls."""
+    scaled = policy.initial_delay * max(1.0, products / PRODUCTS_PER_INITIAL_DELAY)
+    return max(policy.initial_delay, min(scaled, policy.max_delay))
 
 
 def next_poll_delay(policy: PollPolicy, poll_index: int, elapsed: float, timeout: float) -> float | None:

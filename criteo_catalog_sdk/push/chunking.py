@@ -16,9 +16,8 @@ from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.wire import MAX_REQUEST_BYTES, PreparedEntry, batch_body, body_size
 
 _DEFAULTS: Final = PushOptions()
-#: Default largest request body: a quarter of Criteo's 16 MB limit, so that a retry after a partial
-#: read or a proxy's own limit is not the next thing to fail, while 1000 typical products (~1-2 kB
-#: each) still fit.
+#: Default largest request body: half of Criteo's 16 MB limit, so that a proxy's own limit is not the
+#: next thing to fail, while a second of a merchant's budget of typical products (~1-2 kB each) fits.
 DEFAULT_MAX_BATCH_BYTES: Final = _DEFAULTS.max_batch_bytes
 DEFAULT_BATCH_SIZE: Final = _DEFAULTS.batch_size
 

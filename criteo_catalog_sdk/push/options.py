@@ -33,7 +33,9 @@ DEFAULT_RATE_LIMIT: Final = 3000.0
 class PushOptions:
     """How a push runs.
 
-    - ``batch_size``: most entries per batch; ``max_batch_bytes``: most bytes per request body.
+    - Batches are sized to spend few API calls (Criteo allows 250 a minute per application): as many
+      products as one second of the merchant's budget (``rate_limit``) and ``max_batch_bytes`` (default
+      8 MB, half of Criteo's 16 MB request limit) allow; ``batch_size`` is a cap on entries, not a size.
     - ``rate_limit``: products per second for the merchant (Criteo's default budget: 3000);
       ``concurrency``: batches in flight.
     - ``delta``: send only products new or changed since the last push with the same ``state``, or
@@ -49,8 +51,8 @@ class PushOptions:
     - ``unknown_fields``: ``reject`` (default), ``drop`` or ``keep`` fields the Product schema lacks.
     """
 
-    batch_size: int = 1000
-    max_batch_bytes: int = 4 * 1024 * 1024
+    batch_size: int = 10_000
+    max_batch_bytes: int = 8_000_000
     rate_limit: float = DEFAULT_RATE_LIMIT
     concurrency: int = 4
     delta: bool = False

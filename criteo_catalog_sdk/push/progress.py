@@ -8,6 +8,7 @@ before the interruption: ``skipped``), so ``read`` can be compared with a feed's
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +27,9 @@ class ProgressEvent:
       products/s budget; ``throughput``: products accepted per second since the start;
     - ``elapsed``: seconds since the push started; ``finished``: the last event of the push;
     - ``retrying``: what the push is waiting for after a failure (attempt, reason, next wait), ``None``
-      when nothing fails.
+      when nothing fails;
+    - ``calls_per_minute``: API calls (batches and report polls) this push made over the last minute,
+      against the application's budget of 250.
     """
 
     read: int = 0
@@ -44,6 +47,7 @@ class ProgressEvent:
     elapsed: float = 0.0
     finished: bool = False
     retrying: str | None = None
+    calls_per_minute: int = 0
 
 
 ProgressCallback = Callable[[ProgressEvent], object]
@@ -76,6 +80,7 @@ class ProgressTracker:
         self.batches = 0
         self.throttled = 0
         self.retrying: str | None = None
+        self._calls: deque[float] = deque()  # when this push's API calls were made (last minute)
 
     def snapshot(self, finished: bool = False) -> ProgressEvent:
         """The current counters."""
@@ -96,7 +101,20 @@ class ProgressTracker:
             elapsed=elapsed,
             finished=finished,
             retrying=self.retrying,
+            calls_per_minute=self.calls_last_minute(),
         )
+
+    def called(self) -> None:
+        """One API call was made (a batch sent or a report polled)."""
+        now = self._clock()
+        self._calls.append(now)
+        while self._calls and self._calls[0] < now - 60:
+            self._calls.popleft()
+
+    def calls_last_minute(self) -> int:
+        """API calls over the last 60 s."""
+        cutoff = self._clock() - 60
+        return sum(1 for t in self._calls if t >= cutoff)
 
     def emit(self, finished: bool = False) -> None:
         """Tell the callback (no-op without one), at most every ``min_interval`` seconds but the last time."""

@@ -17,6 +17,7 @@ from typing import ClassVar
 from criteo_catalog_sdk._logging import logger
 from criteo_catalog_sdk.errors import CriteoError, RateLimitError
 from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.polling import first_poll_delay
 from criteo_catalog_sdk.push.chunking import Batch, RejectEntry, on_payload_too_large
 from criteo_catalog_sdk.push.decisions import SendAction, SendDecision, on_send_error
 from criteo_catalog_sdk.push.pipeline.state import PushState
@@ -67,6 +68,7 @@ class Sender:
             if first_sent is None:
                 first_sent = time.monotonic()
                 state.count_sent(batch_id, count)
+            state.count_call()
             try:
                 token = await state.api.submit(body)
             except CriteoError as exc:
@@ -93,7 +95,7 @@ class Sender:
         if state.retrying_batch == batch_id:
             state.retrying(None)
         if state.options.wait:
-            self.watcher.watch_later(batch_id, token, state.api.poll_policy.initial_delay)
+            self.watcher.watch_later(batch_id, token, first_poll_delay(state.api.poll_policy, count))
         else:
             await state.finish(batch_id)
 

@@ -204,6 +204,10 @@ class PushState:
         self.progress.done += self._sizes.get(batch_id, 0) if n is None else n
         self.progress.emit()
 
+    def count_call(self) -> None:
+        """An API call (a batch sent, a report polled): the progress display's calls per minute."""
+        self.progress.called()
+
     def count_throttled(self) -> None:
         """A 429."""
         self.progress.throttled += 1

@@ -54,6 +54,7 @@ class Watcher:
             error: CriteoError | None = None
             report: Report | None = None
             async with state.poll_slots:
+                state.count_call()
                 try:
                     report = await state.api.report(token)
                 except CriteoError as exc:

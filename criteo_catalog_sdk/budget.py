@@ -1,0 +1,217 @@
+"""The application's call budget: Criteo allows 250 API calls per minute per client-credentials
+application, whichever merchant they are for (batches, report polls, stats), across every process and
+host that shares the credentials (facts section 8).
+
+An :class:`AppBudget` stands in front of every API call of a client: a call waits until the budget
+allows it. The engine is pyrate-limiter (a sliding window of ``calls_per_minute`` per 60 s):
+
+- ``memory`` (default): one budget per application per process, shared by all its clients and pushes;
+- ``sqlite:///PATH``: pyrate-limiter's SQLite bucket (with a file lock), shared by the processes of one
+  host that name the same file;
+- ``redis://HOST:PORT/DB``: pyrate-limiter's Redis bucket, shared across hosts;
+- ``off``: no client-side budget (the server's 429s are still honoured).
+
+Chosen with ``app_budget=`` on the clients, ``--app-budget`` on the CLI, or ``CRITEO_APP_BUDGET``. The
+budget is fed by the ``x-ratelimit-*`` headers Criteo sends: an answer saying the application has no
+call left (``x-ratelimit-remaining: 0``, or an application-level 429) spends what is left of the local
+window too, so that the processes that do not share the bucket also slow down until it slides.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from typing import Final
+from urllib.parse import urlsplit
+
+import anyio
+from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Limiter, Rate
+
+from criteo_catalog_sdk._logging import logger
+from criteo_catalog_sdk.errors import ConfigurationError
+
+__all__ = ["DEFAULT_CALLS_PER_MINUTE", "ENV_APP_BUDGET", "AppBudget", "app_budget", "shared_budget"]
+
+ENV_APP_BUDGET: Final = "CRITEO_APP_BUDGET"
+#: Criteo's documented application budget.
+DEFAULT_CALLS_PER_MINUTE: Final = 250
+_NAME: Final = "criteo-application"
+_WAIT_STEP: Final = 0.05  # seconds between checks while the window is full (pyrate-limiter's buffer)
+
+
+class AppBudget:
+    """A call budget of ``calls_per_minute`` over a pyrate-limiter bucket (see the module doc).
+
+    ``acquire()`` / ``await acquire_async()`` before a call; ``observe(headers)`` after its answer.
+    ``calls_last_minute`` is what this process spent over the last 60 s (the progress display's calls/min).
+    """
+
+    def __init__(
+        self, bucket: AbstractBucket, *, calls_per_minute: int = DEFAULT_CALLS_PER_MINUTE, where: str = "memory"
+    ) -> None:
+        self.calls_per_minute = calls_per_minute
+        self.where = where
+        self._limiter = Limiter(bucket)
+        self._bucket = bucket
+        self._recent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._warned_limit = False
+        self.calls = 0
+        self.waited = 0.0
+
+    def __repr__(self) -> str:
+        return f"AppBudget({self.calls_per_minute}/min, {self.where})"
+
+    # -- spending ---------------------------------------------------------------------------------------
+
+    def _try(self, weight: int = 1) -> bool:
+        return bool(self._limiter.try_acquire(_NAME, weight, blocking=False))
+
+    def _spent(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self.calls += 1
+            self._recent.append(now)
+            while self._recent and self._recent[0] < now - 60:
+                self._recent.popleft()
+
+    def acquire(self) -> None:
+        """Wait (blocking this thread) until a call is allowed, and spend it."""
+        started = time.monotonic()
+        while not self._try():
+            time.sleep(_WAIT_STEP)
+        self.waited += time.monotonic() - started
+        self._spent()
+
+    async def acquire_async(self) -> None:
+        """Wait (asyncio or trio) until a call is allowed, and spend it."""
+        started = time.monotonic()
+        while not self._try():
+            await anyio.sleep(_WAIT_STEP)
+        self.waited += time.monotonic() - started
+        self._spent()
+
+    @property
+    def calls_last_minute(self) -> int:
+        """Calls this process made through the budget over the last 60 s."""
+        cutoff = time.monotonic() - 60
+        with self._lock:
+            return sum(1 for t in self._recent if t >= cutoff)
+
+    # -- what the server says ------------------------------------------------------------------------------
+
+    def observe(self, headers: Mapping[str, str], *, status: int = 200) -> None:
+        """Read an answer's ``x-ratelimit-*`` headers: when the application has no call left, spend the
+        rest of the local window as well (calls from elsewhere spent it)."""
+        remaining = _int(headers.get("x-ratelimit-remaining"))
+        limit = _int(headers.get("x-ratelimit-limit"))
+        if limit is not None and limit < self.calls_per_minute and not self._warned_limit and status != 429:
+            self._warned_limit = True
+            logger.warning(
+                "Criteo reports a limit of %d calls, below this budget's %d per minute", limit, self.calls_per_minute
+            )
+        if remaining == 0 and (status == 429 or remaining is not None):
+            drained = 0
+            while drained < self.calls_per_minute and self._try():
+                drained += 1
+            if drained:
+                logger.info(
+                    "the application's call budget is spent (the server says so): %d local calls withheld", drained
+                )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _rates(calls_per_minute: int) -> list[Rate]:
+    return [Rate(calls_per_minute, Duration.MINUTE)]
+
+
+def app_budget(spec: str | None, *, calls_per_minute: int = DEFAULT_CALLS_PER_MINUTE) -> AppBudget | None:
+    """The budget a spec names: ``memory``, ``off``, ``sqlite:///PATH`` or ``redis://HOST:PORT/DB``
+    (``None``: memory). A spec that cannot be used is a :class:`ConfigurationError` naming it."""
+    text = (spec or "memory").strip()
+    if text == "off":
+        return None
+    if calls_per_minute < 1:
+        raise ConfigurationError(
+            f"the application call budget must allow at least 1 call per minute, got {calls_per_minute}"
+        )
+    rates = _rates(calls_per_minute)
+    if text == "memory":
+        return AppBudget(InMemoryBucket(rates), calls_per_minute=calls_per_minute)
+    scheme = urlsplit(text).scheme
+    if scheme == "sqlite":
+        return AppBudget(_sqlite_bucket(text, rates), calls_per_minute=calls_per_minute, where=text)
+    if scheme == "redis":
+        return AppBudget(_redis_bucket(text, rates), calls_per_minute=calls_per_minute, where=_no_password(text))
+    raise ConfigurationError(
+        f"unknown application budget {_no_password(text)!r}: use memory, off, sqlite:///PATH or redis://HOST:PORT/DB"
+    )
+
+
+def _sqlite_bucket(spec: str, rates: list[Rate]) -> AbstractBucket:
+    from pyrate_limiter import SQLiteBucket
+
+    path = spec.removeprefix("sqlite://")
+    directory = os.path.dirname(os.path.abspath(path))
+    if not path or os.path.isdir(path) or not os.path.isdir(directory):
+        raise ConfigurationError(
+            f"application budget {spec}: {path or '(no path)'} is not a file in an existing directory"
+        )
+    try:
+        bucket: AbstractBucket = SQLiteBucket.init_from_file(rates, db_path=path, use_file_lock=True)
+    except ImportError as exc:
+        raise ConfigurationError(f"application budget {spec}: {exc}") from None
+    except Exception as exc:
+        raise ConfigurationError(f"application budget {spec}: cannot be used ({exc})") from None
+    return bucket
+
+
+def _redis_bucket(spec: str, rates: list[Rate]) -> AbstractBucket:
+    try:
+        import redis
+    except ImportError:
+        raise ConfigurationError(
+            f"application budget {_no_password(spec)}: needs redis: pip install 'criteo-catalog-sdk[redis]'"
+        ) from None
+    from pyrate_limiter import RedisBucket
+
+    try:
+        client = redis.Redis.from_url(spec)
+        bucket = RedisBucket.init(rates, client, "criteo-catalog-sdk:app-budget")
+    except Exception as exc:
+        raise ConfigurationError(f"application budget {_no_password(spec)}: cannot be used ({exc})") from None
+    assert isinstance(bucket, AbstractBucket)  # noqa: S101 - a sync client gives a sync bucket
+    return bucket
+
+
+def _no_password(spec: str) -> str:
+    parts = urlsplit(spec)
+    if parts.password is None:
+        return spec
+    return spec.replace(f":{parts.password}@", ":***@")
+
+
+_shared: dict[tuple[str, str, int], AppBudget | None] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_budget(
+    application: str, spec: str | None = None, *, calls_per_minute: int = DEFAULT_CALLS_PER_MINUTE
+) -> AppBudget | None:
+    """The budget of an application (its API root and client id) in this process: every client of the
+    same application shares it. ``spec``: as :func:`app_budget`; default ``CRITEO_APP_BUDGET``, else memory."""
+    text = (spec if spec is not None else os.environ.get(ENV_APP_BUDGET, "")).strip() or "memory"
+    key = (application, text, calls_per_minute)
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = app_budget(text, calls_per_minute=calls_per_minute)
+        return _shared[key]
