@@ -12,16 +12,20 @@ condition when the answer is no. Memory: the keys of registered batches only.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 
 
 class InFlightGuard:
-    """Tracks which batch holds which product key, in registration order."""
+    """Tracks which batch holds which product key, in registration order.
+
+    Cheap for the common case, a key held by one batch (an int, not a queue), and ``can_start`` is a
+    counter lookup: each batch counts the keys on which an older batch is still ahead of it.
+    """
 
     def __init__(self) -> None:
-        self._queues: dict[str, deque[int]] = {}  # key -> batch ids holding it, oldest first
+        self._holders: dict[str, int | list[int]] = {}  # key -> the batch holding it, or those, oldest first
         self._keys: dict[int, tuple[str, ...]] = {}  # registered batch -> its distinct keys
+        self._behind: dict[int, int] = {}  # registered batch -> keys on which an older batch is ahead
         self._started: set[int] = set()
 
     def register(self, batch_id: int, keys: Iterable[str]) -> None:
@@ -30,19 +34,29 @@ class InFlightGuard:
             raise ValueError(f"batch {batch_id} is already registered")
         distinct = tuple(dict.fromkeys(keys))
         self._keys[batch_id] = distinct
+        holders = self._holders
+        behind = 0
         for k in distinct:
-            q = self._queues.get(k)
-            if q is None:
-                self._queues[k] = deque((batch_id,))
+            held = holders.get(k)
+            if held is None:
+                holders[k] = batch_id
             else:
-                q.append(batch_id)
+                behind += 1
+                if type(held) is int:
+                    holders[k] = [held, batch_id]
+                else:
+                    held.append(batch_id)  # type: ignore[union-attr]
+        self._behind[batch_id] = behind
+
+    def _queue(self, key: str) -> list[int]:
+        held = self._holders[key]
+        return [held] if type(held) is int else list(held)  # type: ignore[arg-type]
 
     def blockers(self, batch_id: int) -> set[int]:
         """The older batches that must finish before ``batch_id`` may start (empty: it may start)."""
         out: set[int] = set()
         for k in self._keys[batch_id]:
-            q = self._queues[k]
-            for other in q:
+            for other in self._queue(k):
                 if other == batch_id:
                     break
                 out.add(other)
@@ -50,7 +64,7 @@ class InFlightGuard:
 
     def can_start(self, batch_id: int) -> bool:
         """Whether every key of the batch is free of older batches."""
-        return all(self._queues[k][0] == batch_id for k in self._keys[batch_id])
+        return self._behind[batch_id] == 0
 
     def start(self, batch_id: int) -> None:
         """Mark the batch in flight; raises ``RuntimeError`` if it may not start yet."""
@@ -62,13 +76,25 @@ class InFlightGuard:
         """Whether :meth:`start` was called for the batch (and it is not finished)."""
         return batch_id in self._started
 
+    def _drop(self, key: str, batch_id: int) -> None:
+        """``batch_id`` leaves the queue of ``key``; the next one, if it becomes first, is one key freer."""
+        held = self._holders[key]
+        if type(held) is int:
+            del self._holders[key]
+            return
+        queue: list[int] = held  # type: ignore[assignment]
+        first = queue[0] == batch_id
+        queue.remove(batch_id)
+        if first:
+            self._behind[queue[0]] -= 1
+        if len(queue) == 1:
+            self._holders[key] = queue[0]
+
     def finish(self, batch_id: int) -> None:
         """Release the batch's keys (report terminal, or the batch given up)."""
         for k in self._keys.pop(batch_id):
-            q = self._queues[k]
-            q.remove(batch_id)
-            if not q:
-                del self._queues[k]
+            self._drop(k, batch_id)
+        del self._behind[batch_id]
         self._started.discard(batch_id)
 
     def replace(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str]]]) -> None:
@@ -77,30 +103,37 @@ class InFlightGuard:
         Each part inherits the batch's position in the queue of each of its keys, so a newer version
         of one of those products queued behind the batch stays behind the parts.
         """
-        old = self._keys.pop(batch_id)
-        self._started.discard(batch_id)
+        old = self._keys[batch_id]
         owner: dict[str, int] = {}
         for new_id, keys in parts:
             if new_id in self._keys:
                 raise ValueError(f"batch {new_id} is already registered")
-            distinct = tuple(dict.fromkeys(keys))
-            self._keys[new_id] = distinct
-            for k in distinct:
+            for k in dict.fromkeys(keys):
                 if k not in old or k in owner:
                     raise ValueError(f"key {k!r} does not belong to batch {batch_id} or is in two parts")
                 owner[k] = new_id
+        del self._keys[batch_id]
+        del self._behind[batch_id]
+        self._started.discard(batch_id)
+        for new_id, keys in parts:
+            self._keys[new_id] = tuple(dict.fromkeys(keys))
+            self._behind[new_id] = 0
         for k in old:
-            q = self._queues[k]
-            i = q.index(batch_id)
-            if k in owner:
-                q[i] = owner[k]
-            else:  # a key dropped from the parts (e.g. its entry was rejected)
-                del q[i]
-                if not q:
-                    del self._queues[k]
+            held = self._holders[k]
+            if k not in owner:  # a key dropped from the parts (e.g. its entry was rejected)
+                self._drop(k, batch_id)
+                continue
+            if type(held) is int:
+                self._holders[k] = owner[k]
+                continue
+            queue: list[int] = held  # type: ignore[assignment]
+            i = queue.index(batch_id)
+            queue[i] = owner[k]
+            if i > 0:
+                self._behind[owner[k]] += 1
 
     def __contains__(self, key: object) -> bool:
-        return key in self._queues
+        return key in self._holders
 
     def __len__(self) -> int:
         """Number of registered batches."""

@@ -67,8 +67,7 @@ class BatchEvent(enum.Enum):
 class ItemStatus(enum.StrEnum):
     """Where one input item is (the values are what the journal stores)."""
 
-    QUEUED = "queued"  # in a pending batch
-    ACCEPTED = "accepted"  # in an accepted batch
+    QUEUED = "queued"  # in a batch not settled yet (pending or accepted: the batch's state says which)
     UPSERTED = "upserted"
     REFRESHED = "refreshed"  # upserted unchanged, only to keep it from expiring
     DELETED = "deleted"
@@ -89,18 +88,17 @@ BATCH_TRANSITIONS: Final[dict[tuple[BatchState, BatchEvent], BatchState]] = {
 }
 
 #: Items still waiting for an outcome (in a pending or accepted batch).
-LIVE: Final = (ItemStatus.QUEUED, ItemStatus.ACCEPTED)
+LIVE: Final = (ItemStatus.QUEUED,)
 #: Items whose version was sent (or is to be), or is known to be what Criteo holds: a later input of
 #: the same product supersedes any of them.
 SENT_OR_KEPT: Final = (*LIVE, ItemStatus.UPSERTED, ItemStatus.REFRESHED, ItemStatus.DELETED, ItemStatus.UNCHANGED)
-#: Items whose version was sent: Criteo may hold it.
-SENT: Final = (ItemStatus.ACCEPTED, ItemStatus.UPSERTED, ItemStatus.REFRESHED, ItemStatus.DELETED)
+#: Items whose version Criteo confirmed (a queued item's version was sent if its batch was).
+SENT: Final = (ItemStatus.UPSERTED, ItemStatus.REFRESHED, ItemStatus.DELETED)
 
-#: batch event -> (item statuses it applies to, the status they take). ``REPORTED`` gives each item its
-#: own outcome (upserted, deleted or rejected) instead; ``SPLIT`` moves items to the halves unchanged.
+#: batch event -> (item statuses it applies to, the status they take). An item stays queued while its
+#: batch is pending or accepted (the batch's state says which: one row per batch changes, not one per
+#: product); ``REPORTED`` gives each item its own outcome instead; ``SPLIT`` moves items to the parts.
 ITEM_EFFECTS: Final[dict[BatchEvent, tuple[tuple[ItemStatus, ...], ItemStatus]]] = {
-    BatchEvent.ACCEPTED: ((ItemStatus.QUEUED,), ItemStatus.ACCEPTED),
-    BatchEvent.LOST: ((ItemStatus.ACCEPTED,), ItemStatus.QUEUED),
     BatchEvent.GIVEN_UP: (LIVE, ItemStatus.REJECTED),
     BatchEvent.REFUSED: (LIVE, ItemStatus.REJECTED),
 }
@@ -108,7 +106,6 @@ ITEM_EFFECTS: Final[dict[BatchEvent, tuple[tuple[ItemStatus, ...], ItemStatus]]]
 #: The status a user sees for each stored one.
 PUBLIC_STATUS: Final[dict[str, OutcomeStatus]] = {
     ItemStatus.QUEUED: "pending",
-    ItemStatus.ACCEPTED: "pending",
     ItemStatus.UPSERTED: "upserted",
     ItemStatus.REFRESHED: "refreshed",
     ItemStatus.DELETED: "deleted",

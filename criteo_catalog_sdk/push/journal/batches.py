@@ -16,6 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
+import orjson
+
+from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks, rowid
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
@@ -31,19 +34,20 @@ from criteo_catalog_sdk.push.states import (
     batch_after,
     sql_values,
 )
-from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected, batch_body, body_size
+from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected, batch_body
 
 __all__ = ["BatchInfo", "Batches", "Settled", "issues_json"]
 
 _INSERT_ITEM: Final = (
-    "INSERT OR REPLACE INTO items (run_id, position, key, product_id, method, batch_id, entry, digest, status,"
-    " stage, errors, warnings, refresh, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR REPLACE INTO items (run_id, position, key, product_id, method, batch_id, digest, status,"
+    " stage, errors, warnings, refresh, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_LIVE_ENTRIES: Final = (
-    "SELECT position, key, product_id, method, entry, digest, expires_at FROM items"  # noqa: S608 - fixed names
-    f" WHERE batch_id = ? AND entry IS NOT NULL AND status IN {sql_values(LIVE)} ORDER BY position"
+_LIVE_ITEMS: Final = (
+    "SELECT position, key, product_id, method, digest, expires_at FROM items"  # noqa: S608 - fixed names
+    f" WHERE batch_id = ? AND status IN {sql_values(LIVE)} ORDER BY position"
 )
 _SENT_OR_KEPT_SQL: Final = sql_values(SENT_OR_KEPT)
+_LIVE_SQL: Final = sql_values(LIVE)
 _SENT: Final = frozenset(s.value for s in SENT)
 
 
@@ -91,10 +95,9 @@ def _duplicate(product_id: str | None, later: int | None) -> str | None:
 
 
 def _item(run_id: int, e: PreparedEntry, batch_id: int | None, status: ItemStatus, refresh: bool) -> tuple[Any, ...]:
-    entry = e.data if batch_id is not None else None
     stage = "client" if status is ItemStatus.SUPERSEDED else None
     errors = _duplicate(e.product_id, None) if status is ItemStatus.SUPERSEDED else None
-    return (run_id, e.position, e.key, e.product_id, e.method, batch_id, entry, e.digest, status.value, stage, errors,
+    return (run_id, e.position, e.key, e.product_id, e.method, batch_id, e.digest, status.value, stage, errors,
             None, int(refresh), e.expires)  # fmt: skip
 
 
@@ -130,7 +133,7 @@ class Batches:
         rows: list[tuple[Any, ...]] = []
         for r in settled.rejected:
             key = r.product_id.lower() if r.product_id is not None else None
-            rows.append((run_id, r.position, key, r.product_id, None, None, None, None, ItemStatus.REJECTED.value,
+            rows.append((run_id, r.position, key, r.product_id, None, None, None, ItemStatus.REJECTED.value,
                          "client", issues_json(r.issues), None, 0, None))  # fmt: skip
         rows.extend(_item(run_id, e, None, ItemStatus.UNCHANGED, False) for e in settled.unchanged)
         rows.extend(_item(run_id, e, None, ItemStatus.SUPERSEDED, False) for e in settled.superseded)
@@ -138,12 +141,13 @@ class Batches:
             merchant_id = _merchant(db, run_id)
             batch_id: int | None = None
             if batch:
-                n_bytes = body_size(len(batch), sum(len(e.data) for e in batch))
+                body = batch_body(e.data for e in batch)
                 cur = db.execute(
                     "INSERT INTO batches (run_id, state, n_entries, n_bytes, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (run_id, BatchState.PENDING.value, len(batch), n_bytes, self._db.clock()),
+                    (run_id, BatchState.PENDING.value, len(batch), len(body), self._db.clock()),
                 )
                 batch_id = rowid(cur)
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
                 rows.extend(_item(run_id, e, batch_id, ItemStatus.QUEUED, e.position in refreshes) for e in batch)
                 mark_unknown(db, merchant_id, [e.key for e in batch])
             newest = _newest(rows)
@@ -170,8 +174,7 @@ class Batches:
     def entries(self, batch_id: int) -> list[PreparedEntry]:
         """The entries of a batch still to be sent (not superseded meanwhile), in input order."""
         with self._db.read() as db:
-            rows = db.execute(_LIVE_ENTRIES, (batch_id,)).fetchall()
-        return [PreparedEntry(r[0], r[1], r[2], r[3], bytes(r[4]), _bytes(r[5]), r[6]) for r in rows]
+            return _live_entries(db, batch_id)
 
     def keys(self, batch_id: int) -> list[str]:
         """The product keys of a batch (to register it with the in-flight guard)."""
@@ -207,16 +210,28 @@ class Batches:
 
     def prepare(self, batch_id: int) -> tuple[bytes, int] | None:
         """The body to send for a pending batch and its entry count, counting the attempt; ``None`` when
-        every entry was superseded meanwhile (the batch is then done: Criteo answers 400 to empty ones)."""
-        entries = self.entries(batch_id)
+        every entry was superseded meanwhile (the batch is then done: Criteo answers 400 to empty ones).
+        A batch some of whose entries were superseded since it was recorded is sent without them."""
         with self._db.tx() as db:
             state = _state(db, batch_id)
-            if not entries:
+            if state != BatchState.PENDING:
+                batch_after(state, BatchEvent.ACCEPTED, batch_id)  # only a pending batch may be sent: raises
+            body, n_entries = db.execute(
+                "SELECT body, n_entries FROM batches JOIN bodies USING (batch_id) WHERE batch_id = ?", (batch_id,)
+            ).fetchone()
+            live = db.execute(f"SELECT COUNT(*) FROM items WHERE batch_id = ? AND status IN {_LIVE_SQL}", (batch_id,))  # noqa: S608
+            count = int(live.fetchone()[0])
+            if count == 0:
                 _move(db, batch_id, state, BatchEvent.EMPTIED, self._db.clock())
                 return None
-            batch_after(state, BatchEvent.ACCEPTED, batch_id)  # only a pending batch may be sent
+            if count != n_entries:  # rare: a later line superseded some of them
+                body = batch_body(e.data for e in _live_entries(db, batch_id))
+                db.execute(
+                    "UPDATE batches SET n_entries = ?, n_bytes = ? WHERE batch_id = ?", (count, len(body), batch_id)
+                )
+                db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (body, batch_id))
             db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
-        return batch_body(e.data for e in entries), len(entries)
+        return bytes(body), count
 
     def accepted(self, batch_id: int, token: str) -> None:
         """The batch got its 202 and operation token: never send it again (unless its report is lost)."""
@@ -250,18 +265,38 @@ class Batches:
             _move(db, batch_id, state, BatchEvent.SPLIT, now)
             ids: list[int] = []
             for part in parts:
-                size = body_size(len(part), sum(len(e.data) for e in part))
+                body = batch_body(e.data for e in part)
                 cur = db.execute(
                     "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    (run_id, batch_id, BatchState.PENDING.value, len(part), size, now),
+                    (run_id, batch_id, BatchState.PENDING.value, len(part), len(body), now),
                 )
                 ids.append(rowid(cur))
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (ids[-1], body))
                 db.executemany(
                     "UPDATE items SET batch_id = ? WHERE run_id = ? AND position = ?",
                     [(ids[-1], run_id, e.position) for e in part],
                 )
             return ids
+
+
+def _live_entries(db: sqlite3.Connection, batch_id: int) -> list[PreparedEntry]:
+    """The batch's live entries, their bytes taken from its body (where they were written once)."""
+    row = db.execute("SELECT body FROM bodies WHERE batch_id = ?", (batch_id,)).fetchone()
+    if row is None or row[0] is None:
+        return []
+    data = {_entry_key(e): orjson.dumps(e, option=orjson.OPT_SORT_KEYS) for e in orjson.loads(row[0])["entries"]}
+    return [
+        PreparedEntry(r[0], r[1], r[2], r[3], data[r[1]], _bytes(r[4]), r[5])
+        for r in db.execute(_LIVE_ITEMS, (batch_id,))
+        if r[1] in data
+    ]
+
+
+def _entry_key(entry: dict[str, Any]) -> str:
+    product = entry.get("product")
+    product_id = product.get("id") if isinstance(product, dict) else entry.get("productId")
+    return product_key(str(product_id))
 
 
 def _bytes(value: object) -> bytes | None:
@@ -287,22 +322,23 @@ def _move(
 ) -> BatchState:
     """Move a batch along the transition table, and its items as :data:`ITEM_EFFECTS` says."""
     new = batch_after(state, event, batch_id)
-    done_at = now if new in (BatchState.DONE, BatchState.SPLIT, BatchState.FAILED) else None
+    settled = new in (BatchState.DONE, BatchState.SPLIT, BatchState.FAILED)
     error = json.dumps(issue.to_dict()) if issue is not None else None
     db.execute(
         "UPDATE batches SET state = ?, done_at = COALESCE(?, done_at), error = COALESCE(?, error) WHERE batch_id = ?",
-        (new.value, done_at, error, batch_id),
+        (new.value, now if settled else None, error, batch_id),
     )
+    if settled:  # never sent again: its space is reused by later batches
+        db.execute("DELETE FROM bodies WHERE batch_id = ?", (batch_id,))
     effect = ITEM_EFFECTS.get(event)
     if effect is not None:
         before, after = effect
         rejected = after is ItemStatus.REJECTED
         db.execute(
-            f"UPDATE items SET status = ?, stage = COALESCE(?, stage), errors = COALESCE(?, errors),"  # noqa: S608
-            f" entry = CASE WHEN ? THEN NULL ELSE entry END"
+            "UPDATE items SET status = ?, stage = COALESCE(?, stage), errors = COALESCE(?, errors)"  # noqa: S608
             f" WHERE batch_id = ? AND status IN ({marks(len(before))})",
             (after.value, "api" if rejected else None, issues_json([issue]) if issue and rejected else None,
-             rejected, batch_id, *(s.value for s in before)),
+             batch_id, *(s.value for s in before)),
         )  # fmt: skip
     return new
 
@@ -312,7 +348,7 @@ def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
     newest: dict[str, int] = {}
     live = (ItemStatus.QUEUED.value, ItemStatus.UNCHANGED.value)
     for row in rows:
-        key, pos, status = row[2], row[1], row[8]
+        key, pos, status = row[2], row[1], row[7]
         if key is not None and status in live and pos > newest.get(key, -(2**63)):
             newest[key] = pos
     return newest
@@ -320,11 +356,11 @@ def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
 
 def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[Any, ...]:
     # Two occurrences of one key recorded in the same call (a batch entry and a later unchanged one).
-    key, pos, status = row[2], row[1], row[8]
+    key, pos, status = row[2], row[1], row[7]
     if key is None or status not in (ItemStatus.QUEUED.value, ItemStatus.UNCHANGED.value) or pos >= newest[key]:
         return row
-    return (*row[:6], None, row[7], ItemStatus.SUPERSEDED.value, "client", _duplicate(row[3], newest[key]), None,
-            row[12], row[13])  # fmt: skip
+    return (*row[:7], ItemStatus.SUPERSEDED.value, "client", _duplicate(row[3], newest[key]), None, row[11],
+            row[12])  # fmt: skip
 
 
 def _supersede_earlier(db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int]) -> None:
@@ -335,18 +371,18 @@ def _supersede_earlier(db: sqlite3.Connection, run_id: int, merchant_id: int, ne
     forget: list[str] = []
     for start in range(0, len(keys), IN_CHUNK):
         part = keys[start : start + IN_CHUNK]
-        for pos, key, pid, status in db.execute(
-            "SELECT position, key, product_id, status FROM items INDEXED BY items_key"  # noqa: S608
-            f" WHERE run_id = ? AND key IN ({marks(len(part))}) AND status IN {_SENT_OR_KEPT_SQL}",
+        for pos, key, pid, status, sends in db.execute(
+            "SELECT i.position, i.key, i.product_id, i.status, b.sends FROM items i INDEXED BY items_key"  # noqa: S608
+            " LEFT JOIN batches b ON b.batch_id = i.batch_id"
+            f" WHERE i.run_id = ? AND i.key IN ({marks(len(part))}) AND i.status IN {_SENT_OR_KEPT_SQL}",
             (run_id, *part),
         ):
             if pos < newest[key]:
                 stale.append((_duplicate(pid, newest[key]), run_id, pos))
-                if status in _SENT:
+                if status in _SENT or (sends or 0) > 0:  # Criteo may hold that version
                     forget.append(key)
     db.executemany(
-        "UPDATE items SET status = 'superseded', stage = 'client', errors = ?, entry = NULL"
-        " WHERE run_id = ? AND position = ?",
+        "UPDATE items SET status = 'superseded', stage = 'client', errors = ? WHERE run_id = ? AND position = ?",
         stale,
     )
     mark_unknown(db, merchant_id, forget)

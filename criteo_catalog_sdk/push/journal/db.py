@@ -12,9 +12,11 @@ Schema (version 2)::
          started_at, finished_at)
     batches(batch_id PK, run_id, parent_id (413 halves), state (states.BatchState), token, sends,
             resubmitted, n_entries, n_bytes, report JSON, error JSON, created_at, accepted_at, done_at)
+    bodies(batch_id PK, body BLOB): a batch's request, kept until it is settled (one write per batch, not
+            one per product; a table of its own, so that the batch's row stays small to update)
     items(item_id PK, run_id, position, key, product_id, method, batch_id, digest BLOB, status
-          (states.ItemStatus), stage client|api, errors JSON, warnings JSON, refresh 0|1, expires_at,
-          entry BLOB (last: scans skip it); UNIQUE (run_id, position); indexes (run_id, key), (batch_id))
+          (states.ItemStatus), stage client|api, errors JSON, warnings JSON, refresh 0|1, expires_at;
+          UNIQUE (run_id, position); indexes (run_id, key), (batch_id))
     synced(merchant_id, key, product_id, digest (empty: the version at Criteo is unknown), synced_at
            (when Criteo last confirmed an upsert), expires_at (the product's expirationDate, if any);
            PK (merchant_id, key))
@@ -68,6 +70,7 @@ CREATE TABLE IF NOT EXISTS batches (
     accepted_at REAL,
     done_at     REAL
 );
+CREATE TABLE IF NOT EXISTS bodies (batch_id INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS batches_run_state ON batches (run_id, state);
 CREATE TABLE IF NOT EXISTS items (
     item_id    INTEGER PRIMARY KEY,
@@ -84,7 +87,6 @@ CREATE TABLE IF NOT EXISTS items (
     warnings   TEXT,
     refresh    INTEGER NOT NULL DEFAULT 0,
     expires_at REAL,
-    entry      BLOB,
     UNIQUE (run_id, position)
 );
 CREATE INDEX IF NOT EXISTS items_key ON items (run_id, key);
@@ -100,11 +102,15 @@ CREATE TABLE IF NOT EXISTS synced (
 ) WITHOUT ROWID;
 """
 
-# Version 1 -> 2: delta sync learnt when each product expires (refreshes, expirationDate).
+# Version 1 -> 2: delta sync learnt when each product expires (refreshes, expirationDate); a batch
+# keeps its request body (its items no longer keep their entries); an item of an accepted batch is
+# queued like one of a pending batch.
 _MIGRATE_1_TO_2: Final = (
     "ALTER TABLE items ADD COLUMN refresh INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE items ADD COLUMN expires_at REAL",
     "ALTER TABLE synced ADD COLUMN expires_at REAL",
+    "CREATE TABLE bodies (batch_id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    "UPDATE items SET status = 'queued' WHERE status = 'accepted'",
 )
 
 
@@ -156,11 +162,14 @@ class Database:
 
     def _prepare(self, durable: bool) -> None:
         conn = self.conn
-        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # effective on a new file only: lets finish shrink it
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        # Request bodies pass through the file (written once, deleted when their batch settles): fewer,
+        # larger checkpoints and a larger cache keep that cheap.
+        conn.execute("PRAGMA wal_autocheckpoint=8192")
+        conn.execute("PRAGMA cache_size=-32768")
         with self.lock:
             version = self._version()
             if version is not None and version > SCHEMA_VERSION:
@@ -169,10 +178,25 @@ class Database:
                     f" {SCHEMA_VERSION}): upgrade criteo-catalog-sdk"
                 )
             if version == 1:
-                conn.executescript("BEGIN IMMEDIATE;" + ";".join(_MIGRATE_1_TO_2) + ";COMMIT;")
+                self._migrate_from_1()
             conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")  # idempotent DDL
             with self.tx() as db:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _migrate_from_1(self) -> None:
+        with self.tx() as db:
+            for statement in _MIGRATE_1_TO_2:
+                db.execute(statement)
+            unsettled = db.execute("SELECT batch_id FROM batches WHERE state IN ('pending', 'accepted')").fetchall()
+            for (batch_id,) in unsettled:  # their bodies, from the entries version 1 kept per item
+                rows = db.execute(
+                    "SELECT entry FROM items WHERE batch_id = ? AND entry IS NOT NULL AND status = 'queued'"
+                    " ORDER BY position",
+                    (batch_id,),
+                ).fetchall()
+                body = b'{"entries":[' + b",".join(bytes(r[0]) for r in rows) + b"]}"
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
+            db.execute("ALTER TABLE items DROP COLUMN entry")
 
     def _version(self) -> int | None:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -203,11 +227,6 @@ class Database:
         """The connection, for reads (under the lock)."""
         with self.lock:
             yield self.conn
-
-    def vacuum(self) -> None:
-        """Give back the space of freed pages (entries kept for resending, once their batches are done)."""
-        with self.lock:
-            self.conn.executescript("PRAGMA incremental_vacuum;")  # execute() would step (free) only once
 
     def close(self) -> None:
         """Close the file (and delete it if temporary)."""

@@ -60,15 +60,14 @@ class Outcomes:
             ]  # fmt: skip
             db.executemany(
                 "UPDATE items SET status = CASE WHEN ? = 'upserted' AND refresh THEN 'refreshed' ELSE ? END,"
-                " stage = ?, errors = ?, warnings = ?, entry = NULL WHERE run_id = ? AND position = ?",
+                " stage = ?, errors = ?, warnings = ? WHERE run_id = ? AND position = ?",
                 special,
             )
             db.execute(
-                "UPDATE items SET status = CASE WHEN method = 'delete' THEN ? WHEN refresh THEN ? ELSE ? END,"  # noqa: S608
-                f" entry = NULL WHERE batch_id = ? AND status IN {_LIVE_SQL}",
+                "UPDATE items SET status = CASE WHEN method = 'delete' THEN ? WHEN refresh THEN ? ELSE ? END"  # noqa: S608
+                f" WHERE batch_id = ? AND status IN {_LIVE_SQL}",
                 (ItemStatus.DELETED.value, ItemStatus.REFRESHED.value, ItemStatus.UPSERTED.value, batch_id),
             )
-            db.execute("UPDATE items SET entry = NULL WHERE batch_id = ?", (batch_id,))  # no resend: free the space
             confirm(db, _merchant(db, run_id), batch_id, now)
             _move(db, batch_id, state, BatchEvent.REPORTED, now)
             db.execute(

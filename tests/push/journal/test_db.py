@@ -74,17 +74,36 @@ def test_a_newer_schema_is_refused(path: Path) -> None:
 def test_a_version_1_file_is_migrated(path: Path) -> None:
     Journal(path).close()
     db = sqlite3.connect(path)  # make it look like the first release's file
+    pending, accepted = ins(1, "A"), ins(2, "B")
     db.executescript(
         "ALTER TABLE items DROP COLUMN refresh; ALTER TABLE items DROP COLUMN expires_at;"
-        " ALTER TABLE synced DROP COLUMN expires_at; UPDATE meta SET value = '1';"
+        " ALTER TABLE synced DROP COLUMN expires_at; DROP TABLE bodies; ALTER TABLE items ADD COLUMN entry BLOB;"
+        " UPDATE meta SET value = '1';"
+        f" INSERT INTO runs (run_id, merchant_id, started_at) VALUES (1, {M}, 0);"
+        " INSERT INTO batches (batch_id, run_id, state, n_entries, n_bytes, created_at)"
+        " VALUES (1, 1, 'pending', 1, 0, 0);"
+        " INSERT INTO batches (batch_id, run_id, state, n_entries, n_bytes, created_at, token)"
+        " VALUES (2, 1, 'accepted', 1, 0, 0, 'tok');"
     )
+    for batch_id, (e, status) in enumerate(((pending, "queued"), (accepted, "accepted")), start=1):
+        db.execute(
+            "INSERT INTO items (run_id, position, key, product_id, method, batch_id, digest, status, entry)"
+            " VALUES (1, ?, ?, ?, 'insert', ?, ?, ?, ?)",
+            (e.position, e.key, e.product_id, batch_id, e.digest, status, e.data),
+        )
+    db.commit()
     db.close()
-    with Journal(path) as j:
-        run = j.runs.start(M).run_id
-        assert j.batches.record(run, batch=[ins(1, "A", expirationDate="2030-01-01")]) is not None
+    with Journal(path) as j:  # a pushed interrupted by the first release resumes with this one
+        run = j.runs.start(M)
+        assert run.resumed and run.run_id == 1
+        prepared = j.batches.prepare(1)
+        assert prepared is not None and prepared[0] == b'{"entries":[' + pending.data + b"]}"
+        assert [e.data for e in j.batches.entries(2)] == [accepted.data]
+        assert [o.status for o in j.outcomes.iterate(1)] == ["pending", "pending"]
+        assert j.batches.record(run.run_id, batch=[ins(3, "C", expirationDate="2030-01-01")]) is not None
     db = sqlite3.connect(path)
     assert db.execute("SELECT value FROM meta").fetchone()[0] == "2"
-    assert db.execute("SELECT expires_at FROM items").fetchone()[0] > 0
+    assert db.execute("SELECT expires_at FROM items WHERE position = 3").fetchone()[0] > 0
     db.close()
 
 
