@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
@@ -21,9 +21,8 @@ from criteo_catalog_sdk.push.result import OutcomeStatus
 from criteo_catalog_sdk.report import Report, ReportIssue
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRef:
-    """What reconciliation needs to know of one entry of the batch."""
+class EntryRef(NamedTuple):
+    """What reconciliation needs to know of one entry of the batch (a NamedTuple: one per product)."""
 
     position: int
     key: str
@@ -44,11 +43,25 @@ class EntryOutcome:
 
 @dataclass(frozen=True, slots=True)
 class Reconciliation:
-    """Per-entry outcomes, plus report details naming no entry of the batch (kept, not lost)."""
+    """What a report says of the batch's entries: ``special`` holds the outcomes of the entries it names
+    (rejected, or applied with warnings), in entry order; every other entry was applied (upserted or
+    deleted), with nothing to say: no object is built for them (a batch holds thousands).
+    ``unmatched_*``: report details naming no entry of the batch (kept, not lost)."""
 
-    outcomes: tuple[EntryOutcome, ...]
+    special: tuple[EntryOutcome, ...]
+    entries: Sequence[EntryRef] = ()
     unmatched_errors: tuple[tuple[str, tuple[Issue, ...]], ...] = ()
     unmatched_warnings: tuple[tuple[str, tuple[Issue, ...]], ...] = ()
+
+    @property
+    def outcomes(self) -> tuple[EntryOutcome, ...]:
+        """Every entry's outcome, in entry order (built on demand)."""
+        special = {o.position: o for o in self.special}
+        return tuple(
+            special.get(e.position)
+            or EntryOutcome(e.position, e.key, "deleted" if e.method == "delete" else "upserted")
+            for e in self.entries
+        )
 
 
 def _issues(product_id: str, found: tuple[ReportIssue, ...], kind: str) -> tuple[Issue, ...]:
@@ -80,21 +93,26 @@ def reconcile(report: Report | Mapping[str, Any], entries: Sequence[EntryRef]) -
         clean = sum(1 for e in entries if e.key not in errors)
         confirmed = applied >= clean
 
-    keys = set()
-    outcomes: list[EntryOutcome] = []
-    for e in entries:
-        keys.add(e.key)
-        w = warnings.get(e.key, ())
-        err = errors.get(e.key)
-        if err is not None:
-            outcomes.append(EntryOutcome(e.position, e.key, "rejected", err, w))
-        elif not confirmed:
-            msg = "the batch FAILED and its counters do not confirm this product was applied"
-            outcomes.append(EntryOutcome(e.position, e.key, "rejected", (Issue("BatchFailed", msg),), w))
-        else:
-            outcomes.append(EntryOutcome(e.position, e.key, "deleted" if e.method == "delete" else "upserted", (), w))
+    special: list[EntryOutcome] = []
+    if errors or warnings or not confirmed:  # the usual report names no product: nothing to look at
+        unconfirmed = (
+            Issue("BatchFailed", "the batch FAILED and its counters do not confirm this product was applied"),
+        )
+        for e in entries:
+            w = warnings.get(e.key, ())
+            err = errors.get(e.key)
+            if err is not None:
+                special.append(EntryOutcome(e.position, e.key, "rejected", err, w))
+            elif not confirmed:
+                special.append(EntryOutcome(e.position, e.key, "rejected", unconfirmed, w))
+            elif w:
+                special.append(
+                    EntryOutcome(e.position, e.key, "deleted" if e.method == "delete" else "upserted", (), w)
+                )
+    keys = {e.key for e in entries} if errors or warnings else set()
     return Reconciliation(
-        tuple(outcomes),
+        tuple(special),
+        entries,
         tuple((k, v) for k, v in errors.items() if k not in keys),
         tuple((k, v) for k, v in warnings.items() if k not in keys),
     )

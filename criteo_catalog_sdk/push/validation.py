@@ -21,6 +21,7 @@ from typing import Any, Final
 from criteo_catalog_sdk.api_versions import ApiVersion
 from criteo_catalog_sdk.ids import check_product_id, int64_from_digits, too_long
 from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.fastpath import FastPath
 from criteo_catalog_sdk.push.options import UnknownFields
 from criteo_catalog_sdk.push.schema import (
     ANY,
@@ -183,129 +184,6 @@ def _check_object(path: str, value: Any, ospec: ObjectSpec, unknown: UnknownFiel
     return None, {k: v for k, v in out.items() if v is not _SAME}
 
 
-# --- the fast path ---------------------------------------------------------------------------------
-# A product that is valid as is (the overwhelming majority) is checked by straight-line code over
-# precomputed tables with literal kind codes, and copied whole. Anything unusual (an unknown field,
-# a None inside a nested object, any problem) makes it answer None, and the full check runs to
-# report everything. tests/push/test_validation.py checks that both paths always agree.
-
-# (kind code, length limit, nested (fast table, required fields) for objects and lists of objects)
-_FastSpec = tuple[int, int, "tuple[dict[str, _FastSpec], frozenset[str]] | None"]
-
-
-def _fast_table(fields: Mapping[str, FieldSpec]) -> dict[str, _FastSpec]:
-    table: dict[str, _FastSpec] = {}
-    for name, spec in fields.items():
-        sub = None if spec.obj is None else (_fast_table(spec.obj.fields), spec.obj.required)
-        table[name] = (spec.kind, spec.max_length, sub)
-    return table
-
-
-# The literals used below; a renumbering of the kinds must fail loudly at import.
-if (STR, BOOL, INT64, INT32, NUMBER, STR_LIST, OBJECT, OBJECT_LIST, STR_LIST_MAP, INT_OR_DIGITS, CHANNEL) != (
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-):  # pragma: no cover
-    raise ImportError("criteo_catalog_sdk.push.schema kinds were renumbered: update validation's fast path")
-
-
-def _fast_object(value: Any, table: dict[str, _FastSpec], required: frozenset[str]) -> bool:
-    if type(value) is not dict:
-        return False
-    for k, v in value.items():
-        spec = table.get(k)
-        if spec is None:
-            return False
-        if spec[0] == 0:  # STR (nested strings have no length limit)
-            if type(v) is not str:
-                return False
-        elif not _fast_value(spec, v):
-            return False
-    for r in required:  # noqa: SIM110 - a plain loop is cheaper than all(<genexpr>)
-        if value.get(r) is None:
-            return False
-    return True
-
-
-def _fast_value(spec: _FastSpec, value: Any) -> bool:
-    """Whether a non-None value of a non-string field is certainly valid as is."""
-    code = spec[0]
-    if code == 5:  # STR_LIST
-        if type(value) is not list:
-            return False
-        for item in value:  # noqa: SIM110
-            if type(item) is not str:
-                return False
-        return True
-    if code == 6:  # OBJECT
-        return spec[2] is not None and _fast_object(value, *spec[2])
-    if code == 1:  # BOOL
-        return type(value) is bool
-    if code == 2:  # INT64
-        return type(value) is int and INT64_MIN <= value <= INT64_MAX
-    if code == 3:  # INT32
-        return type(value) is int and INT32_MIN <= value <= INT32_MAX
-    if code == 4:  # NUMBER: a finite float, or an int64
-        if type(value) is float:
-            return value - value == 0.0  # false for inf and nan
-        return type(value) is int and INT64_MIN <= value <= INT64_MAX
-    if code == 7:  # OBJECT_LIST
-        if type(value) is not list or spec[2] is None:
-            return False
-        table, required = spec[2]
-        for item in value:  # noqa: SIM110
-            if not _fast_object(item, table, required):
-                return False
-        return True
-    if code == 10:  # CHANNEL
-        return bool(value == "online")
-    return False  # STR_LIST_MAP, INT_OR_DIGITS: rare, left to the full check
-
-
-def _fast_ok(product: Mapping[str, Any], fields: dict[str, _FastSpec]) -> list[str] | None:
-    """The top-level fields to drop (their value is None) if the product is otherwise certainly valid
-    as is; ``None`` if the full check must run."""
-    drop: list[str] = []
-    for name, value in product.items():
-        spec = fields.get(name)
-        if spec is None:
-            return None
-        if spec[0] == 0:  # STR, the common case
-            if type(value) is not str:
-                if value is None:
-                    drop.append(name)
-                    continue
-                return None
-            limit = spec[1]
-            if limit and len(value) > limit:
-                return None
-        elif value is None:
-            drop.append(name)
-        elif not _fast_value(spec, value):
-            return None
-    pid = product.get("id")
-    if not pid or not pid.isascii() or not pid.isprintable() or pid[0] == " " or pid[-1] == " ":
-        return None
-    if not product.get("title"):
-        return None
-    link = product.get("link")
-    if not link or not link.startswith(_URL_PREFIXES):
-        return None
-    image = product.get("imageLink")
-    if not image or not image.startswith(_URL_PREFIXES):
-        return None
-    return drop
-
-
 class ProductValidator:
     """Checks products against one generation's Product tables (see :func:`validate_product`)."""
 
@@ -313,7 +191,7 @@ class ProductValidator:
 
     def __init__(self, schema: ProductSchema) -> None:
         self.schema = schema
-        self._fast = _fast_table(schema.fields)
+        self._fast = FastPath(schema)
 
     def validate(
         self, product: Mapping[str, Any], unknown_fields: UnknownFields = "reject"
@@ -324,7 +202,7 @@ class ProductValidator:
         ``channel`` set to ``online``; the input is never modified), or ``(None, issues)`` listing
         everything wrong with it.
         """
-        drop = _fast_ok(product, self._fast)
+        drop = self._fast.ok(product)  # the common case: a product valid as it is (see push/fastpath.py)
         if drop is not None:
             out = dict(product)  # copying a dict whole is several times cheaper than rebuilding it
             for name in drop:

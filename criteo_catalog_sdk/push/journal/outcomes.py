@@ -18,6 +18,10 @@ from criteo_catalog_sdk.report import Report
 __all__ = ["Outcomes"]
 
 _LIVE_SQL: Final = sql_values(LIVE)
+_LIVE_REFS: Final = (
+    "SELECT position, key, product_id, method FROM items"  # noqa: S608 - fixed names
+    f" WHERE batch_id = ? AND status IN {_LIVE_SQL} ORDER BY position"
+)
 _PAGE: Final = 2000
 Reconcile = Callable[[list[EntryRef]], Reconciliation]
 
@@ -41,22 +45,14 @@ class Outcomes:
         with self._db.tx() as db:
             state = _state(db, batch_id)
             run_id = db.execute("SELECT run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()[0]
-            refs = [
-                EntryRef(*row)
-                for row in db.execute(
-                    f"SELECT position, key, product_id, method FROM items WHERE batch_id = ? AND status IN {_LIVE_SQL}"  # noqa: S608
-                    " ORDER BY position",
-                    (batch_id,),
-                )
-            ]
+            refs = list(map(EntryRef._make, db.execute(_LIVE_REFS, (batch_id,))))
             rec = reconcile(refs)
             now = self._db.clock()
             # Outcomes beyond "applied, nothing to say" one by one; the rest of the batch in one statement.
             special = [
                 (o.status, o.status, "api" if o.status == "rejected" else None, issues_json(o.errors),
                  issues_json(o.warnings), run_id, o.position)
-                for o in rec.outcomes
-                if o.status == "rejected" or o.warnings
+                for o in rec.special
             ]  # fmt: skip
             db.executemany(
                 "UPDATE items SET status = CASE WHEN ? = 'upserted' AND refresh THEN 'refreshed' ELSE ? END,"
