@@ -65,6 +65,44 @@ def _python(repo: Path, code: str) -> str:
     return result.stdout.strip()
 
 
+# Run in the copy: its SDK and simulator, after update-spec added 2027-01 (string merchant ids, a report
+# parameter named `id`, no statistics operation).
+PUSH_THROUGH_BOTH = """
+from criteo_catalog_sdk import CatalogClient
+from criteo_catalog_sdk.simulator.config import Settings, SimulatorConfig
+from criteo_catalog_sdk.simulator.handle import SimulatorControl
+from criteo_catalog_sdk.simulator.runner import SimulatorServer
+
+def product(pid):
+    return {"id": pid, "title": pid, "description": pid, "link": "https://example.com/" + pid,
+            "imageLink": "https://example.com/" + pid + ".jpg", "availability": "in stock",
+            "price": {"value": "9.99", "currency": "EUR"}}
+
+import json
+import httpx
+
+sent = []  # the merchantId of every batch's first entry, as the SDK wrote it
+
+def capture(request):
+    if request.method == "POST" and request.url.path.endswith("/batch"):
+        sent.append(json.loads(request.content)["entries"][0]["merchantId"])
+
+config = SimulatorConfig(port=0, settings=Settings(accepted_seconds=0, processing_seconds=0),
+                         api_versions=("preview", "2027-01"))
+lines = []
+with SimulatorServer(config) as server:
+    for version, ids in (("2027-01", "abc"), ("preview", ["old"])):
+        http = httpx.Client(event_hooks={"request": [capture]})
+        with http, CatalogClient("id", "secret", base_url=server.base_url, api_version=version,
+                                 http_client=http) as client:
+            result = client.push([product(i) for i in ids], merchant_id=123)
+        lines.append(f"{version} {result.summary.upserted} {result.summary.rejected} {sent.pop()!r}")
+    with SimulatorControl(server.base_url) as control:
+        lines.append(",".join(sorted(control.catalog(123))))
+print(" | ".join(lines))
+"""
+
+
 def test_a_new_dated_generation_is_added_works_and_leaves_the_others_alone(repo: Path) -> None:
     others = {name: _generation_files(repo, name) for name in BASELINE}
     result = update_spec(repo, dated_document("2027-01"))
@@ -95,6 +133,8 @@ def test_a_new_dated_generation_is_added_works_and_leaves_the_others_alone(repo:
     )
     assert seen == "string id None '123' ['2027-01', 'experimental', 'preview']"
     assert {name: _generation_files(repo, name) for name in BASELINE} == others
+    # ...and pushes through it to a simulator that serves it next to preview, over loopback.
+    assert _python(repo, PUSH_THROUGH_BOTH) == "2027-01 3 0 '123' | preview 1 0 123 | a,b,c,old"
     # What update-spec wrote is what `make generate` writes, and rerunning it changes nothing.
     checked = subprocess.run(["tools/check-generated.sh"], cwd=repo, capture_output=True, text=True, env=_environ())
     assert checked.returncode == 0, checked.stdout + checked.stderr
