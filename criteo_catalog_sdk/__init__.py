@@ -29,7 +29,6 @@ from criteo_catalog_sdk.errors import (
     Problem,
     RateLimitError,
     ReportExpiredError,
-    ReportTimeoutError,
     ResponseValidationError,
     ServerError,
     TimeoutError,
@@ -65,7 +64,7 @@ from criteo_catalog_sdk.models import (
     StatisticsRecord,
     Unset,
 )
-from criteo_catalog_sdk.polling import PollPolicy
+from criteo_catalog_sdk.polling import PollPolicy, ReportTimeoutError
 from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, ReportIssue, Stats, StatsRecord
 from criteo_catalog_sdk.retry import RetryPolicy
 

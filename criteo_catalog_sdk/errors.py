@@ -20,13 +20,10 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.wait_hints import server_wait_hint
-
-if TYPE_CHECKING:
-    from criteo_catalog_sdk.report import Report
 
 __all__ = [
     "ApiError",
@@ -46,7 +43,6 @@ __all__ = [
     "Problem",
     "RateLimitError",
     "ReportExpiredError",
-    "ReportTimeoutError",
     "ResponseValidationError",
     "ServerError",
     "StateFileError",
@@ -284,21 +280,6 @@ class ResponseValidationError(CriteoError):
         super().__init__(message)
         self.body = body
         self.status = status
-
-
-class ReportTimeoutError(CriteoError):
-    """``wait_for_report`` reached its deadline before the report reached a terminal status.
-
-    ``token`` is the operation token (poll again later with it), ``timeout`` the deadline in seconds and
-    ``last_report`` the last report seen, if any.
-    """
-
-    def __init__(self, token: str, timeout: float, last_report: Report | None = None) -> None:
-        status = last_report.status if last_report is not None else "never polled"
-        super().__init__(f"the report of operation {token!r} was not final after {timeout:g} s (last status: {status})")
-        self.token = token
-        self.timeout = timeout
-        self.last_report = last_report
 
 
 def parse_problems(items: object) -> tuple[Problem, ...]:

@@ -3,7 +3,8 @@
 Criteo's advice: a 1,000-product report takes under ~3 s, so poll first after ~3 s, then back off. The
 default schedule is 3 s, 4.5 s, 6.75 s, ... growing by 1.5 up to 30 s between polls, until the status
 is terminal (``VALIDATED``, ``VALIDATED_WITH_ERRORS``, ``FAILED``) or the deadline passes (processing
-can take up to an hour, hence the default 3600 s deadline of ``wait_for_report``).
+can take up to an hour, hence the default 3600 s deadline of ``wait_for_report``), when
+:class:`ReportTimeoutError` is raised (defined here, where reports are waited for).
 """
 
 from __future__ import annotations
@@ -14,18 +15,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from criteo_catalog_sdk._logging import logger
-from criteo_catalog_sdk.errors import CriteoError, ReportTimeoutError
+from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.report import KNOWN_STATUSES, Report
 from criteo_catalog_sdk.retry import is_retryable
 
 __all__ = [
     "PRODUCTS_PER_INITIAL_DELAY",
     "PollPolicy",
+    "ReportTimeoutError",
     "ReportWaiter",
     "first_poll_delay",
     "next_poll_delay",
     "poll_delay",
 ]
+
+
+class ReportTimeoutError(CriteoError):
+    """``wait_for_report`` reached its deadline before the report reached a terminal status.
+
+    ``token`` is the operation token (poll again later with it), ``timeout`` the deadline in seconds and
+    ``last_report`` the last report seen, if any.
+    """
+
+    def __init__(self, token: str, timeout: float, last_report: Report | None = None) -> None:
+        status = last_report.status if last_report is not None else "never polled"
+        super().__init__(f"the report of operation {token!r} was not final after {timeout:g} s (last status: {status})")
+        self.token = token
+        self.timeout = timeout
+        self.last_report = last_report
 
 
 @dataclass(frozen=True, slots=True)

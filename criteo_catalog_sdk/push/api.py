@@ -10,7 +10,7 @@ proxies, certificates, event hooks) carries the push too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol, Self
 
 import anyio
 
@@ -19,10 +19,6 @@ from criteo_catalog_sdk.lifecycle import Deprecation
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.report import Report
 from criteo_catalog_sdk.retry import RetryPolicy
-
-if TYPE_CHECKING:
-    from criteo_catalog_sdk.async_client import AsyncCatalogClient
-    from criteo_catalog_sdk.client import CatalogClient
 
 __all__ = ["AsyncClientApi", "DryRunApi", "PushApi", "ThreadedClientApi"]
 
@@ -62,10 +58,48 @@ class PushApi(Protocol):
         ...
 
 
+class _ClientPolicies(Protocol):
+    """What the adapters read of a client (either one): its generation, policies and lifecycle notices.
+
+    Structural, so that this module needs neither client module (they import it)."""
+
+    @property
+    def api_version(self) -> ApiVersion: ...
+
+    @property
+    def retry_policy(self) -> RetryPolicy: ...
+
+    @property
+    def poll_policy(self) -> PollPolicy: ...
+
+    @property
+    def deprecations(self) -> tuple[Deprecation, ...]: ...
+
+
+class AsyncCalls(_ClientPolicies, Protocol):
+    """The calls of :class:`~criteo_catalog_sdk.async_client.AsyncCatalogClient` the push makes."""
+
+    def with_options(self, *, retry: RetryPolicy) -> Self: ...
+
+    async def submit_encoded_batch(self, body: bytes) -> str: ...
+
+    async def get_report(self, operation_token: str) -> Report: ...
+
+
+class SyncCalls(_ClientPolicies, Protocol):
+    """The calls of :class:`~criteo_catalog_sdk.client.CatalogClient` the push makes."""
+
+    def with_options(self, *, retry: RetryPolicy) -> Self: ...
+
+    def submit_encoded_batch(self, body: bytes) -> str: ...
+
+    def get_report(self, operation_token: str) -> Report: ...
+
+
 class AsyncClientApi:
     """:class:`PushApi` over an :class:`~criteo_catalog_sdk.async_client.AsyncCatalogClient`."""
 
-    def __init__(self, client: AsyncCatalogClient) -> None:
+    def __init__(self, client: AsyncCalls) -> None:
         self.client = client
         self._once = client.with_options(retry=RetryPolicy.disabled())
 
@@ -102,7 +136,7 @@ class ThreadedClientApi:
     """:class:`PushApi` over a :class:`~criteo_catalog_sdk.client.CatalogClient`: its blocking calls run
     on worker threads (as many as batches and polls may be in flight)."""
 
-    def __init__(self, client: CatalogClient, *, concurrency: int) -> None:
+    def __init__(self, client: SyncCalls, *, concurrency: int) -> None:
         self.client = client
         self._once = client.with_options(retry=RetryPolicy.disabled())
         self._threads = anyio.CapacityLimiter(concurrency + MAX_CONCURRENT_POLLS)

@@ -9,11 +9,10 @@ import pytest
 from criteo_catalog_sdk.errors import (
     OperationNotFoundError,
     PermissionDeniedError,
-    ReportTimeoutError,
     ServerError,
     TransportError,
 )
-from criteo_catalog_sdk.polling import PollPolicy, ReportWaiter, next_poll_delay, poll_delay
+from criteo_catalog_sdk.polling import PollPolicy, ReportTimeoutError, ReportWaiter, next_poll_delay, poll_delay
 from criteo_catalog_sdk.report import Report
 
 from .fakes import report_body
