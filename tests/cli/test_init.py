@@ -1,0 +1,85 @@
+"""The ``criteo-catalog`` group: help, one-line failures through the real entry point, light imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import MERCHANT_CENTER, assert_schema, one_line, run_cli
+
+
+def test_help_and_version() -> None:
+    done = run_cli("--help")
+    assert done.code == 0 and "Exit codes:" in done.stdout
+    for command in ("push", "delete", "validate", "report", "stats", "simulator"):
+        assert f"  {command} " in done.stdout
+        assert run_cli(command, "--help").code == 0
+    version = run_cli("--version")
+    assert version.code == 0 and "version" in version.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["push", "/no/such/feed.jsonl", "--merchant-id", "1"], "File '/no/such/feed.jsonl' does not exist."),
+        (["push", "{tmp}", "--merchant-id", "1"], "is a directory"),
+        (["push", MERCHANT_CENTER], "Missing option '--merchant-id'"),
+        (["push", MERCHANT_CENTER, "--merchant-id", "0"], "0 is not in the range 1<=x<=2147483647"),
+        (["push", MERCHANT_CENTER, "--merchant-id", "1", "--nope"], "No such option '--nope'"),
+        (["--api-version", "nope", "validate", MERCHANT_CENTER], "'nope' is not one of 'experimental', 'preview'"),
+        (["frobnicate"], "No such command 'frobnicate'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    env = {"CRITEO_CLIENT_ID": "x", "CRITEO_CLIENT_SECRET": "y"}
+    done = run_cli(*args, env=env)
+    assert done.code == 2
+    line = one_line(done.stderr)
+    assert line.startswith("Error: ") and fragment in line and "--help" in line
+    assert done.stdout == ""
+    as_json = run_cli(*args, "--json", env=env)
+    assert as_json.code == 2 and one_line(as_json.stderr) == line
+    data = json.loads(as_json.stdout)
+    assert_schema(data, "failure")
+    assert data["exitCode"] == 2 and data["error"]["message"] in line
+
+
+def test_the_group_imports_no_command_dependency() -> None:
+    probe = (
+        "import sys; from criteo_catalog_sdk.cli import main; "
+        "heavy = ('sqlite3', 'uvicorn', 'criteo_catalog_sdk.push.pipeline', 'criteo_catalog_sdk.push.journal',"
+        " 'criteo_catalog_sdk.simulator.service', 'jsonschema'); print([m for m in heavy if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_missing_simulator_extra_breaks_only_the_simulator(tmp_path: Path) -> None:
+    blocked = (
+        "import sys; sys.modules['uvicorn'] = None; sys.argv[0] = 'criteo-catalog'; "
+        "from criteo_catalog_sdk.cli import main; main()"
+    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", blocked, *args], capture_output=True, text=True, check=False)
+
+    validate = run("validate", MERCHANT_CENTER, "--json")
+    assert validate.returncode == 1 and json.loads(validate.stdout)["counts"]["valid"] == 11
+    simulator = run("simulator", "--port", "0")
+    assert simulator.returncode == 2
+    assert "the simulator needs its extra (uvicorn is missing)" in one_line(simulator.stderr)
+
+
+def test_python_m_runs_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "criteo_catalog_sdk.cli", "validate", MERCHANT_CENTER],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and "12 products: 11 valid, 1 invalid" in done.stdout
