@@ -20,6 +20,7 @@ cause ends in one line on stderr and an exit code of :mod:`.exit_codes`, never a
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, Final
@@ -62,6 +63,16 @@ class CatalogGroup(click.Group):
             click.echo("interrupted", err=True)
             code = ExitCode.INTERRUPTED
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a reader of stdout that went away (``| head``) is one line and exit 2."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter's last flush must not fail again
+            error = CommandError("stdout was closed before the output ended", ExitCode.USAGE, kind="BrokenPipe")
+            error.reported = True  # no JSON object: nobody reads stdout any more
+            raise error from None
 
     def _failed(self, exc: click.ClickException, argv: list[str]) -> int:
         code = exit_code_of(exc)

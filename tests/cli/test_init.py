@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MERCHANT_CENTER, assert_schema, one_line, run_cli
+from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
+
+from .conftest import ENTRY_POINT, MERCHANT_CENTER, assert_schema, credentials, one_line, products, run_cli, write_feed
 
 
 def test_help_and_version() -> None:
@@ -83,3 +85,31 @@ def test_python_m_runs_the_same_command() -> None:
         check=False,
     )
     assert done.returncode == 1 and "12 products: 11 valid, 1 invalid" in done.stdout
+
+
+def test_library_warnings_are_not_printed_twice_by_a_real_process(sim: CriteoSimulator, tmp_path: Path) -> None:
+    """The SDK logs a deprecation and a refused deletion as warnings; with no logging configured Python
+    would print them raw beside the command's own line."""
+    sim.control.deprecate("preview", "2027-06-30")
+    stats = run_cli(*credentials(sim), "stats", "5")
+    assert stats.code == 0
+    assert one_line(stats.stderr).startswith("warning: Criteo has deprecated the preview API generation")
+    sim.control.activate("preview")
+    state = str(tmp_path / "state.db")
+    full = write_feed(tmp_path / "full.jsonl", products(4))
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    push = [*credentials(sim), "push", "--merchant-id", "5", "--state", state, "--first-poll", "0.3"]
+    assert run_cli(*push, full).code == 0
+    refused = run_cli(*push, str(empty), "--delete-missing")
+    assert refused.code == 2 and one_line(refused.stderr).startswith("Error: delete_missing: nothing deleted")
+
+
+def test_a_reader_that_goes_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "bad.jsonl", [{"id": f"X{i}", "title": "no link, no image"} for i in range(3000)])
+    proc = subprocess.Popen([ENTRY_POINT, "validate", feed, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head` done reading
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(30) == 2, stderr
+    assert one_line(stderr) == "Error: stdout was closed before the output ended"
