@@ -61,22 +61,6 @@ def test_the_group_imports_no_command_dependency() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_a_missing_simulator_extra_breaks_only_the_simulator(tmp_path: Path) -> None:
-    blocked = (
-        "import sys; sys.modules['uvicorn'] = None; sys.argv[0] = 'criteo-catalog'; "
-        "from criteo_catalog_sdk.cli import main; main()"
-    )
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-c", blocked, *args], capture_output=True, text=True, check=False)
-
-    validate = run("validate", MERCHANT_CENTER, "--json")
-    assert validate.returncode == 1 and json.loads(validate.stdout)["counts"]["valid"] == 11
-    simulator = run("simulator", "--port", "0")
-    assert simulator.returncode == 2
-    assert "the simulator needs its extra (uvicorn is missing)" in one_line(simulator.stderr)
-
-
 def test_python_m_runs_the_same_command() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "criteo_catalog_sdk.cli", "validate", MERCHANT_CENTER],
