@@ -60,8 +60,10 @@ class CatalogGroup(click.Group):
         except click.ClickException as exc:
             code = self._failed(exc, argv)
         except (click.Abort, KeyboardInterrupt):  # Ctrl-C outside a command's own handling
-            click.echo("interrupted", err=True)
-            code = ExitCode.INTERRUPTED
+            stopped = "the command stopped before its end"
+            code = self._failed(
+                CommandError(stopped, ExitCode.INTERRUPTED, kind="Interrupted", label="interrupted"), argv
+            )
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -11,7 +11,17 @@ import pytest
 
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from .conftest import ENTRY_POINT, MERCHANT_CENTER, assert_schema, credentials, one_line, products, run_cli, write_feed
+from .conftest import (
+    ENTRY_POINT,
+    MERCHANT_CENTER,
+    assert_schema,
+    credentials,
+    invoke,
+    one_line,
+    products,
+    run_cli,
+    write_feed,
+)
 
 
 def test_help_and_version() -> None:
@@ -19,9 +29,9 @@ def test_help_and_version() -> None:
     assert done.code == 0 and "Exit codes:" in done.stdout
     for command in ("push", "delete", "validate", "report", "stats", "simulator"):
         assert f"  {command} " in done.stdout
-        assert run_cli(command, "--help").code == 0
-    version = run_cli("--version")
-    assert version.code == 0 and "version" in version.stdout
+        assert invoke(None, command, "--help").exit_code == 0
+    version = invoke(None, "--version")
+    assert version.exit_code == 0 and "version" in version.stdout
 
 
 @pytest.mark.parametrize(
@@ -39,16 +49,24 @@ def test_help_and_version() -> None:
 def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     env = {"CRITEO_CLIENT_ID": "x", "CRITEO_CLIENT_SECRET": "y"}
-    done = run_cli(*args, env=env)
-    assert done.code == 2
+    done = invoke(None, *args, env=env)
+    assert done.exit_code == 2
     line = one_line(done.stderr)
     assert line.startswith("Error: ") and fragment in line and "--help" in line
     assert done.stdout == ""
-    as_json = run_cli(*args, "--json", env=env)
-    assert as_json.code == 2 and one_line(as_json.stderr) == line
+    as_json = invoke(None, *args, "--json", env=env)
+    assert as_json.exit_code == 2 and one_line(as_json.stderr) == line
     data = json.loads(as_json.stdout)
     assert_schema(data, "failure")
     assert data["exitCode"] == 2 and data["error"]["message"] in line
+
+
+def test_usage_errors_through_the_real_entry_point(tmp_path: Path) -> None:
+    missing = run_cli("push", str(tmp_path / "missing.jsonl"), "--merchant-id", "1")
+    assert missing.code == 2 and "does not exist" in one_line(missing.stderr) and missing.stdout == ""
+    unknown = run_cli("--api-version", "nope", "validate", MERCHANT_CENTER, "--json")
+    assert unknown.code == 2 and "'nope' is not one of 'experimental', 'preview'" in one_line(unknown.stderr)
+    assert_schema(json.loads(unknown.stdout), "failure")
 
 
 def test_the_group_imports_no_command_dependency() -> None:
@@ -97,3 +115,16 @@ def test_a_reader_that_goes_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(30) == 2, stderr
     assert one_line(stderr) == "Error: stdout was closed before the output ended"
+
+
+def test_ctrl_c_anywhere_else_is_exit_130_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("criteo_catalog_sdk.push.validate.validate_feed", interrupted)
+    result = invoke(None, "validate", MERCHANT_CENTER, "--json")
+    assert result.exit_code == 130
+    assert one_line(result.stderr) == "interrupted: the command stopped before its end"
+    data = json.loads(result.stdout)
+    assert_schema(data, "failure")
+    assert (data["command"], data["error"]["type"]) == ("validate", "Interrupted")
