@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from criteo_catalog_sdk import CatalogClient, PollPolicy, PushResult
-from criteo_catalog_sdk.cli_commands import ProgressDisplay, count_feed_lines
+from criteo_catalog_sdk.cli.progress import ProgressDisplay, count_feed_lines
 from criteo_catalog_sdk.push.feeds import read_feed
 from criteo_catalog_sdk.simulator.config import Settings, SimulatorConfig
 from criteo_catalog_sdk.simulator.handle import SimulatorControl

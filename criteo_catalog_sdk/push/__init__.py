@@ -7,6 +7,7 @@ Data flow, one module per step::
     feeds        read JSON Lines, CSV/TSV, Merchant Center XML (compressed or not) lazily -> FeedRecord | FeedError
     schema       the Product tables of each API generation
     validation   check a product against them and the documented limits, normalize it
+    validate     validate_feed: check a whole feed offline as a push would (nothing sent)
     wire         serialize its entry once (sorted keys) -> PreparedEntry (+ content hash)
     delta        send, refresh before expiry, or skip as unchanged
     deletion     the mass-deletion guard of delete_missing
@@ -38,6 +39,7 @@ _LAZY: dict[str, str] = {
     "EntryRef": "criteo_catalog_sdk.push.reconcile",
     "FeedError": "criteo_catalog_sdk.push.feeds",
     "FeedRecord": "criteo_catalog_sdk.push.feeds",
+    "FeedValidation": "criteo_catalog_sdk.push.validate",
     "InFlightGuard": "criteo_catalog_sdk.push.inflight",
     "Issue": "criteo_catalog_sdk.push.result",
     "Journal": "criteo_catalog_sdk.push.journal",
@@ -65,6 +67,7 @@ _LAZY: dict[str, str] = {
     "read_feed": "criteo_catalog_sdk.push.feeds",
     "read_jsonl": "criteo_catalog_sdk.push.feeds",
     "reconcile": "criteo_catalog_sdk.push.reconcile",
+    "validate_feed": "criteo_catalog_sdk.push.validate",
     "validate_product": "criteo_catalog_sdk.push.validation",
 }
 
@@ -86,6 +89,7 @@ __all__ = [
     "EntryRef",
     "FeedError",
     "FeedRecord",
+    "FeedValidation",
     "InFlightGuard",
     "Issue",
     "Journal",
@@ -113,5 +117,6 @@ __all__ = [
     "read_feed",
     "read_jsonl",
     "reconcile",
+    "validate_feed",
     "validate_product",
 ]

@@ -20,20 +20,6 @@ from .conftest import ROOT
 
 EXAMPLE = str(ROOT / "examples" / "catalog.jsonl")
 
-# What cli.py does once the lead wires the commands: a group with the global options and the commands.
-CLI_SCRIPT = """
-import click
-from criteo_catalog_sdk.cli_commands import global_options, register
-
-@click.group()
-@global_options
-def main() -> None:
-    pass
-
-register(main)
-main()
-"""
-
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 
@@ -51,12 +37,11 @@ def journal_rows(state: Path, sql: str) -> list[tuple[object, ...]]:
 
 def test_killed_push_resumes_without_resending(criteo_simulator: CriteoSimulator, tmp_path: Path) -> None:
     sim = criteo_simulator
-    script = tmp_path / "cli.py"
-    script.write_text(CLI_SCRIPT)
     state = tmp_path / "state.db"
     command = [
         sys.executable,
-        str(script),
+        "-m",
+        "criteo_catalog_sdk.cli",
         "--base-url",
         sim.base_url,
         "--client-id",
@@ -107,7 +92,8 @@ def test_killed_push_resumes_without_resending(criteo_simulator: CriteoSimulator
     resumed = subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
     assert resumed.returncode == 1, resumed.stderr.decode()  # the 9 broken products of the feed
     data = json.loads(resumed.stdout)
-    assert (data["products"], data["upserted"], data["rejected"]) == (2000, 1990, 9)
+    counts = data["counts"]
+    assert (counts["total"], counts["upserted"], counts["rejected"]) == (2000, 1990, 9) and data["resumed"]
 
     # Every product accounted for: the journal's outcome of each line, and the simulated catalog.
     statuses = dict(journal_rows(state, "SELECT status, COUNT(*) FROM items GROUP BY status"))

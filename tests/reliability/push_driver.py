@@ -6,8 +6,7 @@ SDK receives is appended to ``OUT_DIR/tokens.txt`` as it arrives (the process ma
 moment), so that the test can look for it everywhere else.
 
 ``--via api`` (default) calls ``CatalogClient.push``; ``--via cli`` runs ``criteo-catalog push`` in this
-process (the real command group when it has ``push``, else the documented command wired the way
-``cli.py`` will wire it). Exit code: 0 all accepted, 1 some products rejected, 3 the push stopped.
+process (the real command group). Exit code: 0 all accepted, 1 some products rejected, 3 the push stopped.
 """
 
 from __future__ import annotations
@@ -44,21 +43,9 @@ def _install_token_spy(path: Path) -> None:
 
 
 def _cli_group() -> Any:
-    from criteo_catalog_sdk import cli
+    from criteo_catalog_sdk.cli import main
 
-    if "push" in getattr(cli.main, "commands", {}):
-        return cli.main, "criteo-catalog"
-    import click
-
-    from criteo_catalog_sdk.cli_commands import global_options, register
-
-    @click.group()
-    @global_options
-    def group() -> None:
-        pass
-
-    register(group)
-    return group, "cli_commands.register"
+    return main, "criteo-catalog"
 
 
 def main() -> int:

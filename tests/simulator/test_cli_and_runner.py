@@ -136,7 +136,8 @@ def test_port_in_use_is_reported() -> None:
     with SimulatorServer(SimulatorConfig(port=0)) as running:
         port = int(running.base_url.rsplit(":", 1)[1])
         result = CliRunner().invoke(main, ["simulator", "--port", str(port)])
-        assert result.exit_code == 1 and "cannot listen" in result.output
+        # 2, a local error, in criteo-catalog's exit-code table (1 means rejected products).
+        assert result.exit_code == 2 and "cannot listen" in result.output
 
 
 def test_the_plugin_imports_nothing_heavy() -> None:

@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
 from click.testing import CliRunner, Result
 
-from criteo_catalog_sdk.cli_commands import global_options, register
+from criteo_catalog_sdk.cli import main as cli
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
 from ..conftest import ROOT
@@ -21,23 +20,20 @@ MERCHANT_CENTER = str(ROOT / "examples" / "merchant_center.xml")
 FAST = ["--first-poll", "0.3"]
 
 
-@click.group()
-@global_options
-def cli() -> None:
-    """Test group."""
-
-
-register(cli)
-
-
 def invoke(sim: CriteoSimulator, *args: str, input: bytes | None = None) -> Result:
     head = ["--base-url", sim.base_url, "--client-id", sim.client_id, "--client-secret", sim.client_secret]
     return CliRunner().invoke(cli, [*head, *args], input=input, catch_exceptions=False)
 
 
 def push(sim: CriteoSimulator, feed: str, *args: str, input: bytes | None = None) -> tuple[int, dict[str, Any]]:
+    """The exit code and the JSON object, its counts lifted to the top for short assertions."""
     result = invoke(sim, "push", feed, "--merchant-id", str(sim.merchant_id), "--json", *FAST, *args, input=input)
-    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}
+    data = json.loads(result.stdout) if result.stdout.strip() else {}
+    return result.exit_code, {**data, **data.get("counts", {})}
+
+
+def feed_notes(data: dict[str, Any]) -> list[str]:
+    return [n["message"] for n in data["notes"] if n["kind"] == "feed"]
 
 
 def test_a_merchant_center_rss_feed_lands_in_the_catalog_field_by_field(
@@ -47,10 +43,10 @@ def test_a_merchant_center_rss_feed_lands_in_the_catalog_field_by_field(
     out = tmp_path / "outcomes.csv"
     code, data = push(sim, MERCHANT_CENTER, "--report-out", str(out))
     assert code == 1  # one product rejected
-    assert (data["products"], data["upserted"], data["rejected"]) == (12, 11, 1)
+    assert (data["total"], data["upserted"], data["rejected"]) == (12, 11, 1)
     (error,) = data["errors"]
     assert error["productId"] == "AO-HEADLAMP-400" and "imageLink is required" in error["message"]
-    assert data["notes"] == ["attribute 'g:ships_from_country' (3 items) maps to no Criteo Product field; ignored"]
+    assert feed_notes(data) == ["attribute 'g:ships_from_country' (3 items) maps to no Criteo Product field; ignored"]
     rows = {row["product_id"]: row for row in csv.DictReader(out.open())}
     assert rows["AO-HEADLAMP-400"]["position"] == "9" and rows["AO-HEADLAMP-400"]["status"] == "rejected"
     assert rows["AO-BOTTLE-1L"]["position"] == "12" and rows["AO-BOTTLE-1L"]["status"] == "upserted"
@@ -125,7 +121,7 @@ def test_a_google_tsv_feed_lands_in_the_catalog(criteo_simulator: CriteoSimulato
     path.write_text(GOOGLE_TSV, encoding="utf-8")
     code, data = push(sim, str(path))
     assert code == 0 and data["upserted"] == 2
-    assert data["notes"] == ["attribute 'pause' (1 row) maps to no Criteo Product field; ignored"]
+    assert feed_notes(data) == ["attribute 'pause' (1 row) maps to no Criteo Product field; ignored"]
     catalog = sim.control.catalog(sim.merchant_id)
     assert catalog["tsv-1"] == {
         "id": "TSV-1",
@@ -235,7 +231,7 @@ def test_validate_an_xml_feed_offline(criteo_simulator: CriteoSimulator) -> None
 
 
 def test_no_progress_total_from_compressed_or_xml_feeds(tmp_path: Path) -> None:
-    from criteo_catalog_sdk.cli_commands import count_feed_lines
+    from criteo_catalog_sdk.cli.progress import count_feed_lines
 
     plain = tmp_path / "f.jsonl"
     plain.write_bytes(b'{"id": "A"}\n' * 3)

@@ -1,31 +1,21 @@
-"""The ``criteo-catalog`` command line (extra ``[cli]``).
+"""``criteo-catalog simulator``: run the local simulator of Criteo's Catalog API (extra ``[simulator]``).
 
-Commands register on the :func:`main` group; each imports what it needs when it runs, so that one
-command's optional dependencies never slow down or break another.
+Also ``python -m criteo_catalog_sdk.simulator``. The simulator is imported when the command runs, so
+that the other commands work without the extra.
 """
 
 from __future__ import annotations
 
 import sys
 
-try:
-    import click
-except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
-    sys.stderr.write("criteo-catalog needs click: pip install 'criteo-catalog-sdk[cli]'\n")
-    raise SystemExit(1) from exc
+import click
+
+from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
+
+__all__ = ["simulator"]
 
 
-from criteo_catalog_sdk.cli_commands import global_options, register
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
-@click.version_option(package_name="criteo-catalog-sdk")
-@global_options
-def main() -> None:
-    """Criteo Catalog SDK command line."""
-
-
-@main.command("simulator")
+@click.command("simulator")
 @click.option("--host", default="127.0.0.1", help="Interface to listen on.")
 @click.option("--port", default=8787, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
 @click.option(
@@ -126,9 +116,7 @@ def simulator(
         from criteo_catalog_sdk.simulator.lifecycle import parse_deprecation
         from criteo_catalog_sdk.simulator.runner import serve
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
-        raise click.ClickException(
-            f"the simulator needs its extra ({exc.name} is missing): pip install 'criteo-catalog-sdk[simulator]'"
-        ) from exc
+        raise _missing_extra(exc) from None
     try:
         credentials: dict[str, str] | None = None
         client_merchants: dict[str, frozenset[int]] = {}
@@ -188,12 +176,15 @@ def simulator(
         serve(config, on_ready=ready)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         pass
+    except ModuleNotFoundError as exc:  # uvicorn is imported when the server starts
+        raise _missing_extra(exc) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+        raise CommandError(f"cannot listen on {host}:{port}: {exc}", ExitCode.USAGE, kind="OSError") from None
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
-register(main)
+def _missing_extra(exc: ModuleNotFoundError) -> CommandError:
+    return CommandError(
+        f"the simulator needs its extra ({exc.name} is missing): pip install 'criteo-catalog-sdk[simulator]'",
+        ExitCode.USAGE,
+        kind="MissingExtra",
+    )

@@ -1,0 +1,149 @@
+"""The live progress display of a push (stderr, only on a terminal), and the feed's line count it uses
+for a total.
+
+It follows :class:`~criteo_catalog_sdk.push.progress.ProgressEvent` snapshots: products read and
+validated, products sent (accepted, then reported), throughput and ETA, and, while the push waits
+after a failure, a ``retrying:`` row saying which attempt failed, why, and when the next one goes, so
+that a push retrying an unreachable API never looks frozen.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from criteo_catalog_sdk.push.progress import ProgressEvent
+
+__all__ = ["ProgressDisplay", "count_feed_lines", "feed_total"]
+
+
+class ProgressDisplay:
+    """A rich progress display driven by ``on_progress`` events; use it as a context manager.
+
+    ``extra`` (a hook for other commands) returns more text for the "sent" row, e.g. calls per minute;
+    ``force_terminal`` draws live even when ``file`` is not a terminal (tests).
+    """
+
+    def __init__(
+        self,
+        total: int | None,
+        *,
+        wait: bool = True,
+        file: IO[str] | None = None,
+        extra: Callable[[ProgressEvent], str] | None = None,
+        force_terminal: bool | None = None,
+    ) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
+        console = Console(file=file or sys.stderr, force_terminal=force_terminal)
+        self._progress = _progress_class()(
+            TextColumn("{task.description:<9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[info]}"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._total = total
+        self._wait = wait
+        self._extra = extra
+        self._read = self._progress.add_task("validated", total=total, info="")
+        self._sent = self._progress.add_task("sent", total=total, info="")
+
+    def __enter__(self) -> ProgressDisplay:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        """Update from a :class:`~criteo_catalog_sdk.push.progress.ProgressEvent`."""
+        to_send = event.validated - event.unchanged
+        total = self._total if self._total is not None and not event.finished else None
+        self._progress.update(
+            self._read,
+            completed=event.read,
+            total=total if total is not None else max(event.read, 1),
+            info=f"{event.validated:,} ok, {event.rejected:,} rejected"
+            + (f", {event.unchanged:,} unchanged" if event.unchanged else ""),
+        )
+        done = event.done if self._wait else event.accepted
+        info = f"{event.throughput:,.0f} products/s" + (f", {event.throttled} throttled" if event.throttled else "")
+        if self._wait and event.accepted > event.done:
+            info += f", {event.accepted - event.done:,} awaiting reports"
+        if self._extra is not None:
+            info += self._extra(event)
+        self._progress.update(
+            self._sent,
+            completed=done,
+            total=max(to_send, 1) if event.finished or self._total is None else max(self._total - event.rejected, 1),
+            info=info,
+        )
+        self._progress.retrying = None if event.finished else event.retrying
+
+    @property
+    def retrying(self) -> str | None:
+        """The retry message on display (``None``: nothing is being retried)."""
+        message: str | None = self._progress.retrying
+        return message
+
+
+def _progress_class() -> type[Any]:
+    """rich's Progress with a ``retrying:`` line under the bars while :attr:`retrying` is set (rich is
+    imported here, when a display is made)."""
+    from rich.console import RenderableType
+    from rich.progress import Progress
+    from rich.text import Text
+
+    class RetryingProgress(Progress):
+        retrying: str | None = None
+
+        def get_renderables(self) -> Iterable[RenderableType]:
+            yield self.make_tasks_table(self.tasks)
+            if self.retrying is not None:
+                yield Text(f"retrying: {self.retrying}", style="yellow")
+
+    return RetryingProgress
+
+
+def count_feed_lines(path: str) -> int | None:
+    """Lines of a regular file (fast byte count), for a progress total; ``None`` for stdin and pipes, and
+    for compressed and XML feeds (their lines are not products)."""
+    if path == "-":
+        return None
+    from criteo_catalog_sdk.push.feeds.source import compression_from_magic
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        lines = 0
+        last = b"\n"
+        with open(path, "rb") as fp:
+            head = fp.read(4096)
+            if compression_from_magic(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                return None
+            fp.seek(0)
+            while chunk := fp.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return lines + (last != b"\n")
+    except OSError:
+        return None
+
+
+def feed_total(path: str, feed_format: str | None) -> int | None:
+    """The number of products a feed file holds, for the display's total (a CSV/TSV header is no product)."""
+    from criteo_catalog_sdk.push.feeds import feed_format as detect_format
+
+    lines = count_feed_lines(path)
+    if lines is None:
+        return None
+    header = (feed_format or detect_format(path)) in ("csv", "tsv")
+    return max(lines - header, 0)

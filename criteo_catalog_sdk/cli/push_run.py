@@ -1,0 +1,208 @@
+"""Run one push for a command (``push``, ``delete``; a ``push-many`` would run one per feed) and print
+its outcome: local outputs checked first, the library's push, failures mapped to exit codes, the
+verdict, then JSON or the human summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from criteo_catalog_sdk.cli import output, push_output
+from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of
+from criteo_catalog_sdk.cli.local_files import check_report_out, write_report
+from criteo_catalog_sdk.cli.options import DEFAULT_FIRST_POLL, GlobalOptions, options_of
+from criteo_catalog_sdk.cli.verdict import FeedCount, Problem, exit_code, push_problems
+
+if TYPE_CHECKING:
+    from criteo_catalog_sdk.cli.progress import ProgressDisplay
+    from criteo_catalog_sdk.push.options import PushOptions
+    from criteo_catalog_sdk.push.result import PushResult
+
+__all__ = ["FeedWatch", "PushRequest", "run_push"]
+
+
+class FeedWatch:
+    """Counts what a feed yields (products, unreadable lines, the error that ended it), so that "some
+    lines unreadable" can be told from "nothing readable" and "cut short"; passes the feed's ``notes``
+    and ``complete`` on to the push."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = items
+        self.count = FeedCount()
+
+    @property
+    def notes(self) -> list[str]:
+        """The feed's notes (attributes that map to no Product field)."""
+        return list(getattr(self._items, "notes", ()))
+
+    @property
+    def complete(self) -> bool:
+        """Whether the feed was read to its end."""
+        return bool(getattr(self._items, "complete", True))
+
+    @property
+    def unit(self) -> str:
+        """What a position counts: ``item`` in an XML feed, else ``line``."""
+        return "item" if getattr(self._items, "format", None) == "xml" else "line"
+
+    def __iter__(self) -> Iterator[Any]:
+        from criteo_catalog_sdk.push.feeds import FeedError
+
+        records = unreadable = 0
+        first: str | None = None
+        fatal: str | None = None
+        try:
+            for item in self._items:
+                if isinstance(item, FeedError):
+                    unreadable += 1
+                    first = first or str(item)
+                    fatal = str(item) if item.fatal else fatal
+                else:
+                    records += 1
+                yield item
+        finally:
+            self.count = FeedCount(records, unreadable, first, fatal)
+
+
+@dataclass
+class PushRequest:
+    """What one push of a command is: where from, for whom, how, and what to print."""
+
+    command: str
+    merchant_id: int
+    options: PushOptions
+    products: Iterable[Any] = ()
+    deletes: Sequence[str] = ()
+    feed: FeedWatch | None = None
+    state: str | None = None
+    report_out: str | None = None
+    as_json: bool = False
+    first_poll: float = DEFAULT_FIRST_POLL
+    progress_total: int | None = None
+    show_progress: bool = False
+
+
+def run_push(ctx: click.Context, request: PushRequest) -> ExitCode:
+    """Run the push, print its outcome, return its exit code; a failure raises :class:`CommandError`."""
+    glob = options_of(ctx)
+    if request.report_out is not None:
+        check_report_out(request.report_out)
+    credentials = None if request.options.dry_run else glob.credentials()
+    display = None
+    if request.show_progress:
+        from criteo_catalog_sdk.cli.progress import ProgressDisplay
+
+        display = ProgressDisplay(request.progress_total, wait=request.options.wait)
+    try:
+        result = _execute(request, glob, credentials, display)
+    except BaseException as exc:
+        raise _failure(request, glob, exc) from None
+    with result:
+        return _finish(request, glob, result)
+
+
+def _execute(
+    request: PushRequest,
+    glob: GlobalOptions,
+    credentials: tuple[str, str, str] | None,
+    display: ProgressDisplay | None,
+) -> PushResult:
+    async def run() -> PushResult:
+        from criteo_catalog_sdk.push import pipeline
+
+        settings: dict[str, Any] = {
+            "merchant_id": request.merchant_id,
+            "deletes": request.deletes,
+            "state": request.state,
+            "on_progress": display,
+            "options": request.options,
+        }
+        if credentials is None:  # a dry run: checked against the chosen generation, nothing sent
+            from criteo_catalog_sdk.push.api import DryRunApi
+
+            return await pipeline.push(DryRunApi(glob.api_version), request.products, **settings)
+        from criteo_catalog_sdk.async_client import AsyncCatalogClient
+        from criteo_catalog_sdk.polling import PollPolicy
+
+        base_url, client_id, client_secret = credentials
+        async with AsyncCatalogClient(
+            client_id,
+            client_secret,
+            base_url=base_url,
+            api_version=glob.api_version,
+            retry=glob.retry_policy(),
+            polling=PollPolicy(initial_delay=request.first_poll),
+        ) as client:
+            return await client.push(request.products, **settings)
+
+    if display is None:
+        return asyncio.run(run())
+    with display:
+        return asyncio.run(run())
+
+
+def _failure(request: PushRequest, glob: GlobalOptions, exc: BaseException) -> BaseException:
+    """The :class:`CommandError` for a push that did not finish (or ``exc`` itself: not ours to map)."""
+    from criteo_catalog_sdk.errors import CriteoError
+    from criteo_catalog_sdk.push.pipeline import PushAborted
+
+    if isinstance(exc, KeyboardInterrupt):
+        if request.state is not None:
+            text = f"the journal is consistent (state {request.state}); run the same command again to resume"
+        else:
+            text = "nothing was journaled (no --state); the batches sent so far stay sent"
+        error = CommandError(text, ExitCode.INTERRUPTED, kind="Interrupted", label="interrupted")
+    elif isinstance(exc, PushAborted):
+        cause = exc.cause if exc.cause is not None else exc
+        error = CommandError(str(exc), ExitCode.API, kind=type(cause).__name__)
+        if request.as_json:  # what was done before it stopped, in the push's own shape
+            obj = push_output.aborted_object(request, glob.api_version, exc, error)
+            output.emit_json(obj, errors=())
+            error.reported = True
+    elif isinstance(exc, CriteoError):  # refused before sending (state file, settings, URL), or an API error
+        error = CommandError(str(exc), exit_code_of(exc), kind=type(exc).__name__)
+    elif isinstance(exc, OSError | ValueError):
+        error = CommandError(f"cannot read the feed: {exc}", ExitCode.USAGE, kind=type(exc).__name__)
+    else:
+        return exc
+    return error
+
+
+def _finish(request: PushRequest, glob: GlobalOptions, result: PushResult) -> ExitCode:
+    options = request.options
+    report_error = None
+    if request.report_out is not None:
+        try:
+            write_report(result, request.report_out)
+        except OSError as exc:
+            report_error = f"cannot write --report-out {request.report_out}: {exc.strerror or exc}"
+            if request.state is not None:
+                report_error += f"; the outcomes remain readable from the state file {request.state}"
+    problems: list[Problem] = push_problems(
+        result.summary,
+        result.notes,
+        feed=request.feed.count if request.feed is not None else None,
+        waited=options.wait and not options.dry_run,
+        report_timeout=options.report_timeout,
+        report_error=report_error,
+    )
+    code = exit_code(result.summary.rejected, problems)
+    if request.as_json:
+        obj = push_output.push_object(request, glob.api_version, result, code, problems)
+        output.emit_json(obj, errors=(output.outcome_error(o) for o in result.rejected()))
+    else:
+        unit = request.feed.unit if request.feed is not None else "line"
+        push_output.print_summary(request, glob.api_version, result, unit=unit, report_written=report_error is None)
+    for problem in problems:
+        output.notice("Error", problem.message)
+    for note in result.notes:
+        if note.kind == "deprecation":
+            output.notice("warning", note.message)
+    sys.stdout.flush()
+    return code
