@@ -24,14 +24,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 import anyio
-from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Limiter, Rate
 
 from criteo_catalog_sdk._logging import logger
 from criteo_catalog_sdk.errors import ConfigurationError
+
+if TYPE_CHECKING:  # pyrate-limiter imports sqlite3: loaded when a budget is made, not with the SDK
+    from pyrate_limiter import AbstractBucket, Rate
 
 __all__ = ["DEFAULT_CALLS_PER_MINUTE", "ENV_APP_BUDGET", "AppBudget", "app_budget", "shared_budget"]
 
@@ -54,6 +56,8 @@ class AppBudget:
     ) -> None:
         self.calls_per_minute = calls_per_minute
         self.where = where
+        from pyrate_limiter import Limiter
+
         self._limiter = Limiter(bucket)
         self._bucket = bucket
         self._recent: deque[float] = deque()
@@ -131,6 +135,8 @@ def _int(value: str | None) -> int | None:
 
 
 def _rates(calls_per_minute: int) -> list[Rate]:
+    from pyrate_limiter import Duration, Rate
+
     return [Rate(calls_per_minute, Duration.MINUTE)]
 
 
@@ -146,6 +152,8 @@ def app_budget(spec: str | None, *, calls_per_minute: int = DEFAULT_CALLS_PER_MI
         )
     rates = _rates(calls_per_minute)
     if text == "memory":
+        from pyrate_limiter import InMemoryBucket
+
         return AppBudget(InMemoryBucket(rates), calls_per_minute=calls_per_minute)
     scheme = urlsplit(text).scheme
     if scheme == "sqlite":
@@ -189,6 +197,8 @@ def _redis_bucket(spec: str, rates: list[Rate]) -> AbstractBucket:
         bucket = RedisBucket.init(rates, client, "criteo-catalog-sdk:app-budget")
     except Exception as exc:
         raise ConfigurationError(f"application budget {_no_password(spec)}: cannot be used ({exc})") from None
+    from pyrate_limiter import AbstractBucket
+
     assert isinstance(bucket, AbstractBucket)  # noqa: S101 - a sync client gives a sync bucket
     return bucket
 

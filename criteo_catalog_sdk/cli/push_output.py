@@ -12,7 +12,7 @@ from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
 from criteo_catalog_sdk.cli.verdict import Problem, error_of
 
 if TYPE_CHECKING:
-    from criteo_catalog_sdk.cli.push_run import PushRequest
+    from criteo_catalog_sdk.cli.push_request import PushRequest
     from criteo_catalog_sdk.push.pipeline import PushAborted
     from criteo_catalog_sdk.push.result import PushResult
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,76 +14,15 @@ import click
 from criteo_catalog_sdk.cli import output, push_output
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of
 from criteo_catalog_sdk.cli.local_files import check_report_out, write_report
-from criteo_catalog_sdk.cli.options import DEFAULT_FIRST_POLL, GlobalOptions, options_of
-from criteo_catalog_sdk.cli.verdict import FeedCount, Problem, exit_code, push_problems
+from criteo_catalog_sdk.cli.options import GlobalOptions, options_of
+from criteo_catalog_sdk.cli.push_request import FeedWatch, PushRequest
+from criteo_catalog_sdk.cli.verdict import Problem, exit_code, push_problems
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.cli.progress import ProgressDisplay
-    from criteo_catalog_sdk.push.options import PushOptions
     from criteo_catalog_sdk.push.result import PushResult
 
-__all__ = ["FeedWatch", "PushRequest", "run_push"]
-
-
-class FeedWatch:
-    """Counts what a feed yields (products, unreadable lines, the error that ended it), so that "some
-    lines unreadable" can be told from "nothing readable" and "cut short"; passes the feed's ``notes``
-    and ``complete`` on to the push."""
-
-    def __init__(self, items: Iterable[Any]) -> None:
-        self._items = items
-        self.count = FeedCount()
-
-    @property
-    def notes(self) -> list[str]:
-        """The feed's notes (attributes that map to no Product field)."""
-        return list(getattr(self._items, "notes", ()))
-
-    @property
-    def complete(self) -> bool:
-        """Whether the feed was read to its end."""
-        return bool(getattr(self._items, "complete", True))
-
-    @property
-    def unit(self) -> str:
-        """What a position counts: ``item`` in an XML feed, else ``line``."""
-        return "item" if getattr(self._items, "format", None) == "xml" else "line"
-
-    def __iter__(self) -> Iterator[Any]:
-        from criteo_catalog_sdk.push.feeds import FeedError
-
-        records = unreadable = 0
-        first: str | None = None
-        fatal: str | None = None
-        try:
-            for item in self._items:
-                if isinstance(item, FeedError):
-                    unreadable += 1
-                    first = first or str(item)
-                    fatal = str(item) if item.fatal else fatal
-                else:
-                    records += 1
-                yield item
-        finally:
-            self.count = FeedCount(records, unreadable, first, fatal)
-
-
-@dataclass
-class PushRequest:
-    """What one push of a command is: where from, for whom, how, and what to print."""
-
-    command: str
-    merchant_id: int
-    options: PushOptions
-    products: Iterable[Any] = ()
-    deletes: Sequence[str] = ()
-    feed: FeedWatch | None = None
-    state: str | None = None
-    report_out: str | None = None
-    as_json: bool = False
-    first_poll: float = DEFAULT_FIRST_POLL
-    progress_total: int | None = None
-    show_progress: bool = False
+__all__ = ["FeedWatch", "PushRequest", "run_push"]  # the first two re-exported from push_request
 
 
 def run_push(ctx: click.Context, request: PushRequest) -> ExitCode:

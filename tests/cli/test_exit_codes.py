@@ -27,11 +27,11 @@ from criteo_catalog_sdk.errors import (
     AuthenticationError,
     ConfigurationError,
     InvalidRequestError,
-    ReportTimeoutError,
     StateFileError,
     TimeoutError,
     TransportError,
 )
+from criteo_catalog_sdk.polling import ReportTimeoutError
 from criteo_catalog_sdk.push.pipeline import PushAborted
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
