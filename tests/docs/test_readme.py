@@ -37,7 +37,7 @@ def run_block(index: int) -> dict[str, Any]:
 
 
 def test_the_readme_has_the_examples_this_module_runs() -> None:
-    assert len(BLOCKS) == 4
+    assert len(BLOCKS) == 5
 
 
 def test_client_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,8 +59,16 @@ def test_simulator_fixture_example(criteo_simulator: CriteoSimulator) -> None:
     assert [r["status"] for r in criteo_simulator.control.requests("batch")] == [503, 202]
 
 
-def test_feeds_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_many_merchants_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_block(3)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["123", "456"]
+    assert "'upserted': 1990" in lines[0] and "'upserted': 11" in lines[1]
+    assert (readme_env / "state-123.sqlite3").exists() and (readme_env / "state-456.sqlite3").exists()
+
+
+def test_feeds_example(readme_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_block(4)
     out = capsys.readouterr().out
     assert "'total': 12" in out and "'upserted': 11" in out and "'rejectedClient': 1" in out
     assert "{'g:ships_from_country': 3}" in out and "(3 items) maps to no Criteo Product field" in out
