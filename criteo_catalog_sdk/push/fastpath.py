@@ -7,7 +7,7 @@ is judged once against the Product tables and compiled into a :class:`Plan`: whi
 ranges, finite numbers, the items of lists, nested objects, themselves by signature). Checking a product
 is then one dictionary lookup and those checks. Anything unusual (an unknown field, a wrong type, a
 missing required field, a failed check) answers ``None``, and the full check runs to report everything;
-``tests/push/test_validation.py`` checks that both paths always agree.
+``tests/push/test_fastpath.py`` checks that both paths always agree.
 
 Memory stays bounded: at most :data:`MAX_PLANS` signatures are kept (the cache starts over beyond).
 """
