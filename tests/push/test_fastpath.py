@@ -37,7 +37,9 @@ from criteo_catalog_sdk.push.validation import ProductValidator, _validate_full
 
 from .conftest import product
 
-WRONG = st.sampled_from([None, 1, -1, 2**40, 1.5, math.nan, math.inf, True, "", " x ", "x", [], {}, ["x"], [1]])
+WRONG: st.SearchStrategy[Any] = st.sampled_from(
+    [None, 1, -1, 2**40, 1.5, math.nan, math.inf, True, "", " x ", "x", [], {}, ["x"], [1]]
+)
 
 
 def text(limit: int) -> st.SearchStrategy[str]:
@@ -51,6 +53,7 @@ def text(limit: int) -> st.SearchStrategy[str]:
 
 def value_of(name: str, spec: FieldSpec, depth: int = 0) -> st.SearchStrategy[Any]:
     code = spec.kind
+    good: st.SearchStrategy[Any]
     if code == STR:
         good = st.sampled_from(["https://shop.example/p", "http://shop.example/p"]) if name in URL_FIELDS else text(0)
         good = st.one_of(good, text(spec.max_length))
@@ -134,7 +137,7 @@ def edges(spec: FieldSpec, depth: int = 0) -> list[Any]:
     if spec.kind == STR_LIST:
         return [[t] for t in EDGE_TEXT] + [[None], [1], ["a", 2]] + wrong
     if spec.kind in (OBJECT, OBJECT_LIST) and spec.obj is not None and depth < 2:
-        nested = [{}] + [
+        nested: list[Any] = [{}] + [
             {name: value} for name, field in sorted(spec.obj.fields.items()) for value in edges(field, depth + 1)
         ]
         nested += [{**dict.fromkeys(spec.obj.required, "x")}, {**dict.fromkeys(spec.obj.required, "x"), "zz": 1}]
