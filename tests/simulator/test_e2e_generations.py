@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from criteo_catalog_sdk.api_versions import API_VERSIONS, DEFAULT_API_VERSION, ENV_API_VERSION
+from criteo_catalog_sdk.api_versions import API_VERSIONS, DEFAULT_API_VERSION, ENV_API_VERSION, get_api_version
 from criteo_catalog_sdk.errors import UnsupportedOperationError
 from criteo_catalog_sdk.simulator.config import Settings, SimulatorConfig
 from criteo_catalog_sdk.simulator.generations import build_generations
@@ -92,17 +92,27 @@ def test_the_control_endpoint_lists_the_served_generations(server: SimulatorServ
 
 @pytest.mark.parametrize("criteo_simulator_api_version", API_VERSIONS)
 def test_the_fixture_gives_the_chosen_generations_paths(criteo_simulator: CriteoSimulator) -> None:
+    # Every generation the SDK knows, including one a user added with `make update-spec`: its own paths
+    # (from its spec, whatever their layout), its merchant id type, statistics only where it has them.
     sim = criteo_simulator
-    version = sim.api_version
-    assert sim.paths.batch == f"/{version}/catalog/products/batch"
+    version = get_api_version(sim.api_version)
+    assert sim.paths.batch == version.batch.path()
+    assert sim.paths.batch.startswith(f"/{sim.api_version}/")
+    merchant = version.merchant_id_value(sim.merchant_id)
+    calls = 2
     with httpx.Client(base_url=sim.base_url, headers=sim.headers()) as http:
-        accepted = http.post(sim.paths.batch, json={"entries": [insert("a", merchant=sim.merchant_id)]})
-        assert accepted.status_code == 202
+        accepted = http.post(sim.paths.batch, json={"entries": [insert("a", merchant=merchant)]})  # type: ignore[arg-type]
+        assert accepted.status_code == 202, accepted.text
         token = accepted.json()["operationToken"]
-        assert sim.paths.report(token) == f"/{version}/catalog/products/batch/report/{token}"
+        assert sim.paths.report(token) == version.report.path(token) and sim.paths.report(token).endswith(f"/{token}")
         assert http.get(sim.paths.report(token)).status_code == 200
-        assert http.get(sim.paths.stats(sim.merchant_id)).status_code == 200
-    assert [r["apiVersion"] for r in sim.control.requests() if r["route"] != "token"] == [version] * 3
+        if version.stats is not None:
+            assert http.get(sim.paths.stats(sim.merchant_id)).status_code == 200
+            calls += 1
+        else:
+            with pytest.raises(UnsupportedOperationError):
+                sim.paths.stats(sim.merchant_id)
+    assert [r["apiVersion"] for r in sim.control.requests() if r["route"] != "token"] == [sim.api_version] * calls
 
 
 def test_the_fixture_defaults_to_the_environment(criteo_simulator: CriteoSimulator) -> None:
