@@ -96,12 +96,10 @@ class SyncCalls(_ClientPolicies, Protocol):
     def get_report(self, operation_token: str) -> Report: ...
 
 
-class AsyncClientApi:
-    """:class:`PushApi` over an :class:`~criteo_catalog_sdk.async_client.AsyncCatalogClient`."""
+class _FromClient:
+    """The policies and generation of an adapter: its client's."""
 
-    def __init__(self, client: AsyncCalls) -> None:
-        self.client = client
-        self._once = client.with_options(retry=RetryPolicy.disabled())
+    client: _ClientPolicies
 
     @property
     def api_version(self) -> ApiVersion:
@@ -122,6 +120,14 @@ class AsyncClientApi:
     def deprecations(self) -> tuple[Deprecation, ...]:
         """The client's lifecycle notices."""
         return self.client.deprecations
+
+
+class AsyncClientApi(_FromClient):
+    """:class:`PushApi` over an :class:`~criteo_catalog_sdk.async_client.AsyncCatalogClient`."""
+
+    def __init__(self, client: AsyncCalls) -> None:
+        self.client: AsyncCalls = client
+        self._once = client.with_options(retry=RetryPolicy.disabled())
 
     async def submit(self, body: bytes) -> str:
         """One attempt at ``submit_encoded_batch``."""
@@ -132,34 +138,14 @@ class AsyncClientApi:
         return await self.client.get_report(token)
 
 
-class ThreadedClientApi:
+class ThreadedClientApi(_FromClient):
     """:class:`PushApi` over a :class:`~criteo_catalog_sdk.client.CatalogClient`: its blocking calls run
     on worker threads (as many as batches and polls may be in flight)."""
 
     def __init__(self, client: SyncCalls, *, concurrency: int) -> None:
-        self.client = client
+        self.client: SyncCalls = client
         self._once = client.with_options(retry=RetryPolicy.disabled())
         self._threads = anyio.CapacityLimiter(concurrency + MAX_CONCURRENT_POLLS)
-
-    @property
-    def api_version(self) -> ApiVersion:
-        """The client's generation."""
-        return self.client.api_version
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        """The client's retry policy."""
-        return self.client.retry_policy
-
-    @property
-    def poll_policy(self) -> PollPolicy:
-        """The client's poll policy."""
-        return self.client.poll_policy
-
-    @property
-    def deprecations(self) -> tuple[Deprecation, ...]:
-        """The client's lifecycle notices."""
-        return self.client.deprecations
 
     async def submit(self, body: bytes) -> str:
         """One attempt at ``submit_encoded_batch``, on a worker thread."""
