@@ -1,4 +1,4 @@
-"""End to end over a real loopback socket against the scripted server (tests/client/server.py)."""
+"""End to end over a real loopback socket against the scripted server (tests/fakes/scripted_criteo.py)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,8 @@ from criteo_catalog_sdk import (
     TimeoutError,
     TransportError,
 )
-
-from .fakes import CLIENT_ID, SECRET
-from .server import REPORT_PREFIX, ScriptedCriteo, rate_limited, server_error, slow
+from tests.fakes.mock_criteo import CLIENT_ID, SECRET
+from tests.fakes.scripted_criteo import REPORT_PREFIX, ScriptedCriteo, rate_limited, server_error, slow
 
 QUICK_RETRY = RetryPolicy(attempts=4, initial_wait=0.01, max_wait=0.05, jitter=0.1, deadline=10)
 QUICK_POLL = PollPolicy(initial_delay=0.01, multiplier=1.5, max_delay=0.05)

@@ -1,14 +1,18 @@
-"""Scripted in-process fakes of Criteo's API for httpx.MockTransport, and the documented examples."""
+"""Criteo's HTTP API imitated in process, answer by answer, for the clients' unit tests (httpx.MockTransport).
+
+``FakeAPI`` issues tokens and answers each route from a queue the test scripts (any status, headers,
+body or transport exception, then a default answer), and records every request it got. The simulator
+cannot serve these tests: they need exact answers in an exact order (a 429 whose wait is only in its
+title, a 404 without a body, Retry-After, a token answer without ``access_token``, a transport error
+raised mid-request, ``expires_in`` of any type) and to look at the requests exactly as httpx sent them,
+with a recorded ``sleep`` instead of time passing.
+"""
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -179,44 +183,3 @@ def async_client(api: FakeAPI, **kwargs: Any) -> tuple[AsyncCatalogClient, list[
         **kwargs,
     )
     return client, slept
-
-
-# -- Criteo's documented examples (seed 001) --------------------------------------------------------
-
-SEED_FILE = Path(__file__).parent / "data" / "seed_001.txt"
-_ENDPOINT = re.compile(r"^## Examples for the `(\w+)` endpoint", re.MULTILINE)
-_STATUS = re.compile(r"^### \*\*`(\d{3})`\*\*", re.MULTILINE)
-_RESPONSE = re.compile(r"```json Example Response[^\n]*\n(.*?)```", re.DOTALL)
-_GET = re.compile(r"HTTP GET (\S+)")
-
-
-@dataclass(frozen=True)
-class Example:
-    endpoint: str
-    status: int
-    body: bytes
-    path: str
-    position: int
-
-    @property
-    def id(self) -> str:
-        return f"{self.endpoint}-{self.status}-{self.position}"
-
-
-def documented_examples() -> list[Example]:
-    text = SEED_FILE.read_text(encoding="utf-8")
-    examples: list[Example] = []
-    heads = list(_ENDPOINT.finditer(text))
-    for i, head in enumerate(heads):
-        section = text[head.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
-        statuses = list(_STATUS.finditer(section))
-        for j, status in enumerate(statuses):
-            chunk = section[status.end() : statuses[j + 1].start() if j + 1 < len(statuses) else len(section)]
-            response = _RESPONSE.search(chunk)
-            get = _GET.search(chunk)
-            if "Doesn't apply" in chunk:
-                continue
-            body = json.dumps(json.loads(response.group(1))).encode() if response else b""
-            path = get.group(1) if get else (BATCH if head.group(1) == "batch" else REPORT + DOC_TOKEN)
-            examples.append(Example(head.group(1), int(status.group(1)), body, path, j))
-    return examples

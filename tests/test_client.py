@@ -30,8 +30,7 @@ from criteo_catalog_sdk import (
     TransportError,
 )
 from criteo_catalog_sdk import _logging as sdk_logging
-
-from .fakes import (
+from tests.fakes.mock_criteo import (
     BASE_URL,
     BATCH,
     CLIENT_ID,
