@@ -183,3 +183,15 @@ def async_client(api: FakeAPI, **kwargs: Any) -> tuple[AsyncCatalogClient, list[
         **kwargs,
     )
     return client, slept
+
+
+# -- what the clients' tests send and script ---------------------------------------------------
+
+PRODUCT = {"id": "sku-1", "title": "T", "link": "https://x/p", "imageLink": "https://x/i.jpg"}
+EXACT_RETRY = RetryPolicy(attempts=5, initial_wait=0.5, multiplier=2, max_wait=30, jitter=0.0, deadline=None)
+TOO_MANY = problem(429, "too-many-requests", "Too many requests. Retry in 5 seconds")
+UNAVAILABLE = problem(503, "service-unavailable", "Service unavailable.")
+
+
+def reports(*statuses: str) -> list[httpx.Response]:
+    return [httpx.Response(200, json=report_body(s)) for s in statuses]
