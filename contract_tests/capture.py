@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 
-from contract_tests.specs import Generation, generation, match_path
+from contract_tests.spec_checks import match_path
+from contract_tests.specs import Generation, generation
 from criteo_catalog_sdk import AsyncCatalogClient, CatalogClient, PollPolicy, RetryPolicy
 from criteo_catalog_sdk.errors import InvalidRequestError
 
