@@ -40,8 +40,9 @@ from criteo_catalog_sdk import (
 )
 from criteo_catalog_sdk.api_versions import get_api_version
 
-from ._support import CLIENT_ID, SECRET, SEED, SIZES, SecretAudit
+from ._support import CLIENT_ID, SECRET, SEED, SIZES
 from .conftest import Simulator
+from .secret_audit import SecretAudit
 
 NO_RETRY = RetryPolicy.disabled()
 API = "https://api.criteo.test"
