@@ -1,78 +1,17 @@
+"""Reports and statistics as rendered: valid under the effective spec, in both shapes, field for field."""
+
 import jsonschema
 import pytest
 
-from criteo_catalog_sdk.simulator.catalog import CatalogCounters, WindowCounters, product_flags
+from criteo_catalog_sdk.simulator.catalog import CatalogCounters, WindowCounters
 from criteo_catalog_sdk.simulator.operations import (
-    ACCEPTED,
-    FAILED,
-    IN_PROGRESS,
-    VALIDATED,
     VALIDATED_WITH_ERRORS,
-    Operation,
-    Timing,
-    build_operation,
 )
-from criteo_catalog_sdk.simulator.products import ProductLimits
 from criteo_catalog_sdk.simulator.reports import iso8601, render_report, render_stats
 
-from .conftest import delete, documented_batch, insert
+from .conftest import insert
 from .jsonschema_util import component
-
-NOW = 1_615_799_535.383
-TIMING = Timing(accepted_seconds=1.0, processing_seconds=2.0)
-
-
-def build(entries: list[dict[str, object]]) -> Operation:
-    return build_operation(
-        entries, operation_id="op", token="tok", client_id="c", now=NOW, timing=TIMING, limits=ProductLimits()
-    )
-
-
-def test_lifecycle() -> None:
-    operation = build(documented_batch()["entries"])
-    assert operation.status_at(NOW) == ACCEPTED
-    assert operation.status_at(NOW + 1.0) == IN_PROGRESS
-    assert operation.status_at(NOW + 2.99) == IN_PROGRESS
-    assert operation.status_at(NOW + 3.0) == VALIDATED
-    assert not operation.expired(NOW + 4 * 86400 - 1)
-    assert operation.expired(NOW + 4 * 86400)
-    assert operation.merchant_id == 123
-
-
-def test_outcomes_and_lowercased_ids() -> None:
-    good = build([insert("A"), delete("B")])
-    assert (good.final_status, good.upserted, good.deleted, good.errors) == (VALIDATED, 1, 1, [])
-    some = build([insert("Ok"), insert("BAD", link="nope"), delete("")])
-    assert some.final_status == VALIDATED_WITH_ERRORS
-    assert [pid for pid, _ in some.errors] == ["bad", ""]
-    assert some.upserted == 1 and some.deleted == 0
-    # Seed 001's FAILED example: a one-product batch whose only product fails.
-    failed = build([insert("test-v3-1615818478409", imageLink="https://x.example/" + "i" * 2024)])
-    assert failed.final_status == FAILED
-    assert failed.errors == [("test-v3-1615818478409", [("OverlargeBigImage", '{"Length":2042}')])]
-
-
-def test_insert_without_product_and_delete_by_product_id() -> None:
-    operation = build(
-        [
-            {"merchantId": 1, "method": "insert", "productId": "X"},
-            {"merchantId": 1, "method": "delete", "product": {"id": "Y", "title": "t", "link": "l", "imageLink": "i"}},
-        ]
-    )
-    assert operation.errors == [("x", [("MissingID", "An insert entry carries no product.")])]
-    assert operation.changes == [(1, "y", None, 0)]
-
-
-def test_warnings_do_not_change_the_status() -> None:
-    operation = build([insert("a", badge="nope")])
-    assert operation.final_status == VALIDATED
-    assert operation.warnings == [("a", [("InvalidBadgeUrl", "Not an absolute http(s) URL.")])]
-
-
-def test_record_round_trip() -> None:
-    operation = build([insert("a", badge="nope"), insert("b", title="")])
-    assert Operation.from_record(operation.to_record()) == operation
-
+from .operation_builder import NOW, build
 
 REPORT_SCHEMA = component("ReportOkResponse")
 STATS_SCHEMA = component("StatisticsOkResponse")
@@ -130,10 +69,3 @@ def test_stats_match_the_effective_spec(shape: str) -> None:
     assert record["total"] == expected_total
     assert record["displayable"] == (6 if shape == "documented" else "6")
     assert record["startDate"] == iso8601(NOW - 3600) and record["endDate"].endswith("Z")
-
-
-def test_flags() -> None:
-    full = {"description": "d", "price": {"value": "1"}, "availability": "in stock"}
-    assert product_flags(full) == 0
-    assert product_flags({}) == 1 | 2
-    assert product_flags({**full, "availability": "out_of_stock", "itemGroupId": "g"}) == 4 | 8
