@@ -17,17 +17,7 @@ from criteo_catalog_sdk import (
     Product,
     ProductsCustomBatchRequestEntry,
 )
-from tests.fakes.mock_criteo import (
-    BASE_URL,
-    BATCH,
-    CLIENT_ID,
-    DOC_TOKEN,
-    PRODUCT,
-    REPORT,
-    SECRET,
-    FakeAPI,
-    sync_client,
-)
+from tests.fakes.mock_criteo import BASE_URL, BATCH, CLIENT_ID, DOC_TOKEN, PRODUCT, REPORT, SECRET, FakeAPI, sync_client
 
 
 @pytest.mark.parametrize(

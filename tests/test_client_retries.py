@@ -5,13 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from criteo_catalog_sdk import (
-    RateLimitError,
-    RetryPolicy,
-    ServerError,
-    TimeoutError,
-    TransportError,
-)
+from criteo_catalog_sdk import RateLimitError, RetryPolicy, ServerError, TimeoutError, TransportError
 from tests.fakes.mock_criteo import (
     DOC_TOKEN,
     EXACT_RETRY,

@@ -151,38 +151,27 @@ def _answer(queued: Responder, request: httpx.Request) -> httpx.Response:
     return queued(request)
 
 
+def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client's keyword arguments: fast retries and polls unless the test sets them."""
+    return {"retry": FAST_RETRY, "polling": FAST_POLL, "base_url": BASE_URL, **kwargs}
+
+
 def sync_client(api: FakeAPI, **kwargs: Any) -> tuple[CatalogClient, list[float]]:
+    """A CatalogClient answered by ``api``, and the waits it asked for (it never sleeps)."""
     slept: list[float] = []
-    kwargs.setdefault("retry", FAST_RETRY)
-    kwargs.setdefault("polling", FAST_POLL)
-    client = CatalogClient(
-        CLIENT_ID,
-        SECRET,
-        base_url=BASE_URL,
-        http_client=httpx.Client(transport=httpx.MockTransport(api)),
-        sleep=slept.append,
-        **kwargs,
-    )
-    return client, slept
+    http = httpx.Client(transport=httpx.MockTransport(api))
+    return CatalogClient(CLIENT_ID, SECRET, http_client=http, sleep=slept.append, **_options(kwargs)), slept
 
 
 def async_client(api: FakeAPI, **kwargs: Any) -> tuple[AsyncCatalogClient, list[float]]:
+    """An AsyncCatalogClient answered by ``api``, and the waits it asked for (it never sleeps)."""
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    kwargs.setdefault("retry", FAST_RETRY)
-    kwargs.setdefault("polling", FAST_POLL)
-    client = AsyncCatalogClient(
-        CLIENT_ID,
-        SECRET,
-        base_url=BASE_URL,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(api)),
-        sleep=sleep,
-        **kwargs,
-    )
-    return client, slept
+    http = httpx.AsyncClient(transport=httpx.MockTransport(api))
+    return AsyncCatalogClient(CLIENT_ID, SECRET, http_client=http, sleep=sleep, **_options(kwargs)), slept
 
 
 # -- what the clients' tests send and script ---------------------------------------------------

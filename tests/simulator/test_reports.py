@@ -4,9 +4,7 @@ import jsonschema
 import pytest
 
 from criteo_catalog_sdk.simulator.catalog import CatalogCounters, WindowCounters
-from criteo_catalog_sdk.simulator.operations import (
-    VALIDATED_WITH_ERRORS,
-)
+from criteo_catalog_sdk.simulator.operations import VALIDATED_WITH_ERRORS
 from criteo_catalog_sdk.simulator.reports import iso8601, render_report, render_stats
 
 from .conftest import insert

@@ -29,10 +29,7 @@ from criteo_catalog_sdk.errors import (
 from criteo_catalog_sdk.errors import TimeoutError as SdkTimeoutError
 from criteo_catalog_sdk.models import Product
 from criteo_catalog_sdk.push import pipeline
-from criteo_catalog_sdk.push.decisions import (
-    MIN_SEND_ATTEMPTS,
-    ThrottleTracker,
-)
+from criteo_catalog_sdk.push.decisions import MIN_SEND_ATTEMPTS, ThrottleTracker
 from criteo_catalog_sdk.push.feeds import read_jsonl
 from criteo_catalog_sdk.push.journal import Journal
 from criteo_catalog_sdk.push.options import PushOptions
