@@ -1,19 +1,13 @@
-"""Criteo's documented examples (seed 001, ``tests/data/seed_001.txt``) as exchanges the clients' tests replay."""
+"""Criteo's documented examples (seed 001, read by ``spec_tools.seed_examples`` from ``openapi/evidence/``) as
+the exchanges the clients' tests replay: each answer's status, its body as bytes, and the path requested."""
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from tests.fakes.mock_criteo import BATCH, DOC_TOKEN, REPORT
-
-SEED_FILE = Path(__file__).parent / "data" / "seed_001.txt"
-_ENDPOINT = re.compile(r"^## Examples for the `(\w+)` endpoint", re.MULTILINE)
-_STATUS = re.compile(r"^### \*\*`(\d{3})`\*\*", re.MULTILINE)
-_RESPONSE = re.compile(r"```json Example Response[^\n]*\n(.*?)```", re.DOTALL)
-_GET = re.compile(r"HTTP GET (\S+)")
+from spec_tools.seed_examples import load_examples
+from tests.fakes.mock_criteo import DOC_TOKEN, REPORT
 
 
 @dataclass(frozen=True)
@@ -30,19 +24,13 @@ class Example:
 
 
 def documented_examples() -> list[Example]:
-    text = SEED_FILE.read_text(encoding="utf-8")
-    examples: list[Example] = []
-    heads = list(_ENDPOINT.finditer(text))
-    for i, head in enumerate(heads):
-        section = text[head.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
-        statuses = list(_STATUS.finditer(section))
-        for j, status in enumerate(statuses):
-            chunk = section[status.end() : statuses[j + 1].start() if j + 1 < len(statuses) else len(section)]
-            response = _RESPONSE.search(chunk)
-            get = _GET.search(chunk)
-            if "Doesn't apply" in chunk:
-                continue
-            body = json.dumps(json.loads(response.group(1))).encode() if response else b""
-            path = get.group(1) if get else (BATCH if head.group(1) == "batch" else REPORT + DOC_TOKEN)
-            examples.append(Example(head.group(1), int(status.group(1)), body, path, j))
-    return examples
+    return [
+        Example(
+            example.endpoint,
+            example.status,
+            b"" if example.response_body is None else json.dumps(example.response_body).encode(),
+            example.request_path or REPORT + DOC_TOKEN,
+            example.position,
+        )
+        for example in load_examples()
+    ]
