@@ -15,11 +15,14 @@ from typing import Any
 
 import httpx
 
-from contract_tests.specs import Generation, generation, match_path
+from contract_tests.spec_checks import match_path
+from contract_tests.specs import Generation, generation
 from criteo_catalog_sdk import AsyncCatalogClient, CatalogClient, PollPolicy, RetryPolicy
 from criteo_catalog_sdk.errors import InvalidRequestError
 
 BASE_URL = "https://catalog-contract.invalid"
+CLIENT_ID = "contract-id"
+CLIENT_SECRET = "contract-secret"
 # Seed 001, the documented 202.
 DOCUMENTED_TOKEN = (
     "eyJhbGciOiJub25lIn0.eyJwYXJ0bmVySWQiOjEyMywib3BlcmF0aW9uSWQiOiIxNzE2YzExNC1mZThjLTRiZmYtOGFiNC0zYzM5YTQwY2M1"
@@ -92,19 +95,14 @@ class CapturingCriteo:
         else:
             self.answers[route] = json_answer(status, body)
 
+    def _options(self) -> dict[str, Any]:
+        """What both clients are given: this generation at BASE_URL, no retry, no waiting."""
+        return {"base_url": BASE_URL, "retry": NO_RETRY, "polling": NO_WAIT, "api_version": self.where.name}
+
     def client(self) -> CatalogClient:
         """A synchronous client sending here (no retry, no waiting)."""
         http = httpx.Client(transport=httpx.MockTransport(self.handle))
-        return CatalogClient(
-            "contract-id",
-            "contract-secret",
-            base_url=BASE_URL,
-            http_client=http,
-            retry=NO_RETRY,
-            polling=NO_WAIT,
-            sleep=lambda _: None,
-            api_version=self.where.name,
-        )
+        return CatalogClient(CLIENT_ID, CLIENT_SECRET, http_client=http, sleep=lambda _: None, **self._options())
 
     def async_client(self) -> AsyncCatalogClient:
         """An asynchronous client sending here (no retry, no waiting)."""
@@ -113,16 +111,7 @@ class CapturingCriteo:
             return None
 
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
-        return AsyncCatalogClient(
-            "contract-id",
-            "contract-secret",
-            base_url=BASE_URL,
-            http_client=http,
-            retry=NO_RETRY,
-            polling=NO_WAIT,
-            sleep=no_sleep,
-            api_version=self.where.name,
-        )
+        return AsyncCatalogClient(CLIENT_ID, CLIENT_SECRET, http_client=http, sleep=no_sleep, **self._options())
 
     def take(self) -> httpx.Request:
         """The one request sent since the last call (AssertionError otherwise)."""

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests import specs
+from contract_tests import spec_checks
 from contract_tests.capture import CapturingCriteo
 from contract_tests.conftest import SIMULATED_GENERATIONS, LoopbackSimulator
 from contract_tests.specs import GENERATIONS, Generation, generation
@@ -151,12 +151,12 @@ def test_which_spec_accepts_the_request(name: str, case_id: str) -> None:
             if example.request_body is None:
                 assert accepts is None
                 continue
-            problems = specs.strict_request_errors(document, "post", example.path_template, example.request_body)
+            problems = spec_checks.strict_request_errors(document, "post", example.path_template, example.request_body)
         else:
             if not example.request_path:
                 assert accepts is None
                 continue
-            problems = specs.parameter_errors(document, "get", example.path_template, example.request_path)
+            problems = spec_checks.parameter_errors(document, "get", example.path_template, example.request_path)
         assert (problems == []) is accepts, problems
 
 
@@ -166,8 +166,8 @@ def test_which_spec_accepts_the_response(name: str, case_id: str) -> None:
     expected = EXPECTED[case_id]
     content_type = "application/json" if example.response_body is not None else None
     args = (example.method, example.path_template, example.status, example.response_body)
-    assert specs.response_problems(where.effective(), *args, content_type=content_type) == []
-    published = specs.response_problems(where.published(), *args, content_type=content_type)
+    assert spec_checks.response_problems(where.effective(), *args, content_type=content_type) == []
+    published = spec_checks.response_problems(where.published(), *args, content_type=content_type)
     assert (published == []) is expected.response_published, published
 
 
@@ -188,7 +188,7 @@ def test_what_the_sdk_does_with_the_request(name: str, case_id: str) -> None:
             client.submit_batch(request_of(example)["entries"])
             sent = json.loads(criteo.take().content)
             # Strict in what we send: the documented request goes out in the published form.
-            assert specs.strict_request_errors(where.published(), "post", where.batch_path, sent) == []
+            assert spec_checks.strict_request_errors(where.published(), "post", where.batch_path, sent) == []
             assert sent["entries"][0]["merchantId"] == where.version.merchant_id_value(123)
             assert sent["entries"][0]["product"]["channel"] == "online"
             assert "googleProductCategory" not in sent["entries"][0]["product"]
@@ -262,7 +262,7 @@ def test_what_the_simulator_answers(name: str, case_id: str, loopback: LoopbackS
             response = http.get(where.report_path(token_of(example)))
     body: Any = response.json() if response.content else None
     template = example.path_template
-    problems = specs.response_problems(
+    problems = spec_checks.response_problems(
         where.effective(),
         example.method,
         template,

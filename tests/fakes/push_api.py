@@ -1,6 +1,12 @@
 """A fake Criteo at the push's seam (the PushApi protocol): scheduled failures, lost reports, and the
 in-flight invariant asserted on every submit. For pipeline tests that need exact control of each answer;
-end-to-end tests use the simulator instead."""
+end-to-end tests use the simulator instead.
+
+Why not the simulator: these tests raise any SDK error at the exact submit or poll they choose (a 413
+past a byte limit they set, a report lost for good, an unreadable one), answer IN_PROGRESS a chosen
+number of times, and assert on every submit that no product of the batch is in another unfinished batch,
+which the simulator accepts as Criteo does; all of it in process, without HTTP in between.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,9 @@ from criteo_catalog_sdk.auth import ClientCredentialsAuth
 from criteo_catalog_sdk.simulator.handle import SimulatorControl
 from criteo_catalog_sdk.simulator.runner import SimulatorProcess
 
-from ._support import CLIENT_ID, FIGURES, MODE, SECRET, SEED, STATIC_TOKEN, Figures, SecretAudit
+from ._support import CLIENT_ID, MODE, SECRET, SEED, STATIC_TOKEN
+from .figures import FIGURES, Figures
+from .secret_audit import SecretAudit
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -114,7 +116,7 @@ def audit(monkeypatch: pytest.MonkeyPatch) -> Iterator[SecretAudit]:
     original = ClientCredentialsAuth._parse_token_response
 
     def spy(self: ClientCredentialsAuth, response: httpx.Response, sent_at: float) -> Any:
-        from ._support import tokens_of_token_response
+        from .secret_audit import tokens_of_token_response
 
         found.token_bodies.append(response.content)
         found.add_tokens(tokens_of_token_response(response.content))

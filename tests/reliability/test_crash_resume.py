@@ -32,20 +32,11 @@ import pytest
 
 from criteo_catalog_sdk.push.journal import Journal
 
-from ._support import (
-    CLIENT_ID,
-    MERCHANT_ID,
-    SECRET,
-    SEED,
-    SIZES,
-    Feed,
-    Figures,
-    SecretAudit,
-    catalog_difference,
-    check_accounting,
-    make_feed,
-)
+from ._support import CLIENT_ID, MERCHANT_ID, SECRET, SEED, SIZES
 from .conftest import Simulator
+from .feeds import Feed, catalog_difference, check_accounting, make_feed
+from .figures import Figures
+from .secret_audit import SecretAudit
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 

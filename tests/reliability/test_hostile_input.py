@@ -1,5 +1,4 @@
-"""Hostile input: feeds built to break the readers give per-line errors, never a crash or a hang; and the
-simulator answers schemathesis's negative requests (and junk on the token endpoint) without a 5xx.
+"""Hostile input: feeds built to break the readers give per-line errors, never a crash or a hang.
 
 - JSON Lines (hypothesis): valid products, products with wrong types, arbitrary JSON, deep nesting,
   invalid UTF-8, lone surrogates, NaN, huge numbers, duplicate keys, huge fields, random bytes, BOM,
@@ -9,121 +8,34 @@ simulator answers schemathesis's negative requests (and junk on the token endpoi
   delimiters, embedded newlines (LF, CR, CRLF), BOMs, huge text, JSON, numbers where text is due and
   text where numbers are: one item per record, at the record's first physical line. Malformed files
   (raw bytes: stray quotes, invalid UTF-8, NUL, unbalanced quoting to the end): never an exception.
-- Explicit extremes: a 20 MB line, 100,000 levels of nesting, a 20 MB CSV cell, a quote never closed,
-  an unreadable header; memory stays bounded by the line limit.
+
+Explicit extremes (a 20 MB line, 100,000 levels of nesting...): ``test_hostile_extremes.py``; the
+simulator under negative requests: ``test_hostile_requests.py``.
 
 Each example runs on a watchdog thread with a time budget: a hang fails the test instead of freezing it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
-import threading
-import time
-import tracemalloc
-from collections import Counter
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
-import httpx
 import orjson
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given, seed
 from hypothesis import strategies as st
 
-from criteo_catalog_sdk.push import pipeline
-from criteo_catalog_sdk.push.feeds import MAX_CELL_CHARS, FeedError, FeedItem, FeedRecord, read_csv, read_jsonl
-from criteo_catalog_sdk.push.options import PushOptions
-from criteo_catalog_sdk.push.validation import validate_product
+from criteo_catalog_sdk.push.feeds import FeedItem, FeedRecord, read_csv, read_jsonl
 
-from ._support import ROOT, SEED, SIZES, STATIC_TOKEN, Figures
-from .conftest import Simulator
-
-T = TypeVar("T")
-BUDGET = 30.0  # seconds per example, far above the slowest seen (a hang, not slowness, trips it)
-STATS: Counter[str] = Counter()
-SLOWEST: dict[str, float] = {}
-
-HYPOTHESIS = settings(
-    max_examples=SIZES.hypothesis_examples,
-    deadline=None,  # the watchdog catches hangs; wall-clock deadlines are flaky on shared CI runners
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-    database=None,
-    derandomize=False,
-)
-
-
-def within_budget(label: str, fn: Callable[[], T]) -> T:
-    """Run ``fn`` on a watchdog thread; fail if it does not finish within :data:`BUDGET`."""
-    box: list[T] = []
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            box.append(fn())
-        except BaseException as exc:  # re-raised below, with the example
-            failure.append(exc)
-
-    started = time.perf_counter()
-    thread = threading.Thread(target=target, name=f"watchdog-{label}", daemon=True)
-    thread.start()
-    thread.join(BUDGET)
-    assert not thread.is_alive(), f"{label}: no answer after {BUDGET:.0f} s (a hang)"
-    SLOWEST[label] = max(SLOWEST.get(label, 0.0), time.perf_counter() - started)
-    if failure:
-        raise failure[0]
-    return box[0]
-
-
-def dry_run(items: list[FeedItem]) -> dict[str, Any]:
-    """Push the items through the whole pipeline without sending anything (validation, wire, journal)."""
-
-    async def run() -> dict[str, Any]:
-        result = await pipeline.push(None, items, merchant_id=1, options=PushOptions(dry_run=True, batch_size=50))
-        with result:
-            positions = Counter(o.position for o in result)
-            return {"summary": result.summary, "positions": positions}
-
-    return asyncio.run(run())
-
-
-def check_items(label: str, items: list[FeedItem]) -> None:
-    """Every record validates without an exception; the dry run gives one outcome per item."""
-    for item in items:
-        assert isinstance(item, FeedRecord | FeedError)
-        if isinstance(item, FeedRecord):
-            assert isinstance(item.product, dict)
-            norm, issues = validate_product(item.product)
-            assert (norm is None) == bool(issues), (item.line, issues)
-            STATS[f"{label}_records"] += 1
-            STATS[f"{label}_valid" if norm is not None else f"{label}_invalid"] += 1
-        else:
-            assert item.message
-            STATS[f"{label}_errors"] += 1
-    outcome = dry_run(items)
-    assert outcome["summary"].total == len(items)
-    assert outcome["positions"] == Counter(item.line for item in items)
-    STATS[f"{label}_examples"] += 1
-
+from ._support import SEED, SIZES
+from .figures import Figures
+from .hostile import BUDGET, HYPOTHESIS, SLOWEST, STATS, check_items, json_values, within_budget
 
 # -- JSON Lines ---------------------------------------------------------------------------------------
 
-json_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=30),
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-    max_leaves=20,
-)
 HOSTILE_FIELDS = ["id", "title", "link", "imageLink", "price", "adult", "numberOfReviews", "sizes", "shipping"]
 HOSTILE_FIELDS += ["filters", "customAttributes", "description", "unknownField", "image_link", "multipack"]
 
@@ -350,200 +262,6 @@ def test_malformed_csv_never_crashes_or_hangs(data: bytes) -> None:
     assert lines == sorted(set(lines)), "items in order, one per record"
     assert len(items) <= data.count(b"\n") + data.count(b"\r") + 1
     within_budget("csv-raw-push", lambda: check_items("csv_raw", items))
-
-
-# -- explicit extremes --------------------------------------------------------------------------------
-
-
-def _peak(fn: Callable[[], T]) -> tuple[T, int]:
-    tracemalloc.start()
-    try:
-        value = fn()
-        return value, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def test_extreme_inputs(tmp_path: Path, figures: Figures) -> None:
-    limit = 16_000_000
-    product = b'{"id": "after", "title": "t", "link": "https://x/a", "imageLink": "https://x/a.jpg"}'
-    big = tmp_path / "big.jsonl"
-    with open(big, "wb") as f:
-        f.write(b'{"id": "big", "title": "' + b"x" * 20_000_000 + b'"}\n' + product + b"\n")
-    items, peak_jsonl = _peak(lambda: within_budget("extreme", lambda: list(read_jsonl(big))))
-    assert [type(i) for i in items] == [FeedError, FeedRecord] and "longer than" in items[0].message
-    assert peak_jsonl < 3 * limit
-
-    deep = b"[" * 100_000 + b"]" * 100_000 + b"\n" + b'{"a":' * 100_000 + b"1" + b"}" * 100_000 + b"\n" + product
-    items = within_budget("extreme", lambda: list(read_jsonl(io.BytesIO(deep))))
-    assert [type(i) for i in items] == [FeedError, FeedError, FeedRecord]
-
-    # Nesting the parser accepts (under its 1024 levels), in fields validation must walk.
-    nested: Any = "x"
-    for _ in range(1000):
-        nested = [nested]
-    odd = {"id": "n", "title": "t", "link": "https://x/a", "imageLink": "https://x/a.jpg", "customAttributes": nested}
-    norm, issues = within_budget("extreme", lambda: validate_product(odd))
-    assert norm is None and issues
-
-    big_csv = tmp_path / "big.csv"
-    with open(big_csv, "wb") as f:
-        f.write(b"id,title,link,imageLink\n")
-        f.write(b'a,"' + b"z" * 20_000_000 + b'",https://x/a,https://x/a.jpg\n')
-        f.write(b"b,t,https://x/b,https://x/b.jpg\n")
-    items, peak_csv = _peak(lambda: within_budget("extreme", lambda: list(read_csv(big_csv))))
-    assert [type(i) for i in items] == [FeedError, FeedRecord] and [i.line for i in items] == [2, 3]
-    assert peak_csv < 6 * limit  # text, not bytes: up to 4 bytes per character at most, plus the decoder
-
-    unclosed = b'id,title,link,imageLink\na,"never closed,https://x/a,https://x/a.jpg\n' + b"more\n" * 1000
-    items = within_budget("extreme", lambda: list(read_csv(io.BytesIO(unclosed))))
-    assert len(items) == 1 and isinstance(items[0], FeedError)
-
-    bad_header = b"id,ti\xfftle\nA,b\n"
-    items = within_budget("extreme", lambda: list(read_csv(io.BytesIO(bad_header))))
-    assert len(items) == 1 and isinstance(items[0], FeedError) and "header" in items[0].message
-
-    figures.record(
-        "hostile_extremes",
-        {
-            "jsonl_20MB_line_peak_MB": round(peak_jsonl / 1e6, 1),
-            "csv_20MB_cell_peak_MB": round(peak_csv / 1e6, 1),
-            "line_limit_MB": limit / 1e6,
-            "nesting_levels": 100_000,
-        },
-    )
-
-
-@pytest.mark.parametrize("length", [120_000, 200_000], ids=["under-the-cell-limit", "over-the-cell-limit"])
-def test_a_long_quoted_cell_spanning_lines_is_one_record(length: int) -> None:
-    """A quoted cell with line breaks, under or over the 131,072-character cell limit: one item for its
-    record (a record, or an error over the limit), then the next record read as usual; never a ghost
-    record made of the cell's tail (what the csv module's own field limit used to cause)."""
-    description = ("x" * (length // 2 - 1) + "\n") * 2
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "title", "link", "imageLink", "description"])
-    writer.writerow(["SKU-1", "t", "https://x/a", "https://x/a.jpg", description])
-    writer.writerow(["SKU-2", "t", "https://x/b", "https://x/b.jpg", "short"])
-    items = within_budget("extreme", lambda: list(read_csv(io.BytesIO(out.getvalue().encode()))))
-    first = FeedRecord if length <= MAX_CELL_CHARS else FeedError
-    assert [(type(i), i.line) for i in items] == [(first, 2), (FeedRecord, 5)]
-    if isinstance(items[0], FeedRecord):
-        assert items[0].product["description"] == description
-    else:
-        assert "field limit" in items[0].message and items[0].product_id == "SKU-1"
-
-
-# -- the simulator under negative requests -------------------------------------------------------------
-
-
-def _negative_run(base_url: str) -> tuple[Counter[tuple[str, int]], list[str], list[str]]:
-    import schemathesis
-    from schemathesis.config import SchemathesisConfig
-    from schemathesis.engine import events, from_schema
-
-    config = SchemathesisConfig.from_dict(
-        {
-            "seed": SEED,
-            "base-url": base_url,
-            "headers": {"Authorization": f"Bearer {STATIC_TOKEN}"},
-            "generation": {
-                "mode": "negative",
-                "max-examples": SIZES.schemathesis_examples,
-                "no-shrink": True,
-                "database": "none",
-            },
-            "checks": {"enabled": False, "not_a_server_error": {"enabled": True}},
-            "phases": {
-                "examples": {"enabled": False},
-                "coverage": {"enabled": SIZES.schemathesis_coverage},
-                "fuzzing": {"enabled": True},
-                "stateful": {"enabled": False},
-            },
-            "cache": {"enabled": False},
-            "workers": 1,
-            "request-timeout": 30,
-            "continue-on-failure": True,
-            "warnings": False,
-        }
-    )
-    schema = schemathesis.openapi.from_path(str(ROOT / "openapi" / "preview" / "catalog.yaml"), config=config)
-    answers: Counter[tuple[str, int]] = Counter()
-    failures: list[str] = []
-    errors: list[str] = []
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            recorder = event.recorder
-            for interaction in recorder.interactions.values():
-                if interaction.response is not None:
-                    answers[(recorder.label, interaction.response.status_code)] += 1
-            for checks in recorder.checks.values():
-                for check in checks:
-                    if check.failure_info is not None:
-                        failures.append(f"{recorder.label}: {check.name}: {check.failure_info.failure.title}")
-        elif isinstance(event, events.NonFatalError):
-            errors.append(f"{event.label}: {event.value!r}")
-        elif isinstance(event, events.FatalError):
-            errors.append(repr(event.exception))
-    return answers, failures, errors
-
-
-def test_schemathesis_negative_requests_get_no_5xx(simulator: Simulator, figures: Figures) -> None:
-    pytest.importorskip("schemathesis")
-    simulator.control.configure(rate_limit=0)  # schemathesis sends bursts; 429s would only waste examples
-    started = time.monotonic()
-    answers, failures, errors = _negative_run(simulator.base_url)
-    server_errors = {k: v for k, v in answers.items() if k[1] >= 500}
-    assert not server_errors and not failures and not errors, (server_errors, failures[:5], errors[:5])
-    total = sum(answers.values())
-    assert total >= 2 * SIZES.schemathesis_examples  # three operations, max_examples each
-    by_class = Counter(f"{status // 100}xx" for (_, status), n in answers.items() for _ in range(n))
-    figures.record(
-        "schemathesis_negative",
-        {
-            "requests": total,
-            "by_status_class": dict(sorted(by_class.items())),
-            "server_errors": 0,
-            "max_examples": SIZES.schemathesis_examples,
-            "phases": "coverage,fuzzing" if SIZES.schemathesis_coverage else "fuzzing",
-            "seed": SEED,
-            "wall_s": round(time.monotonic() - started, 1),
-        },
-    )
-
-
-TOKEN_CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/json", "text/plain", "", "multipart/form-data"]
-
-
-def test_token_endpoint_junk_gets_no_5xx(simulator: Simulator) -> None:
-    url = simulator.token_url
-    answers: Counter[int] = Counter()
-    with httpx.Client(timeout=30) as http:
-
-        @seed(SEED)
-        @settings(max_examples=max(20, SIZES.hypothesis_examples), deadline=None, database=None)
-        @given(
-            body=st.one_of(
-                st.binary(max_size=300),
-                st.dictionaries(
-                    st.sampled_from(["grant_type", "client_id", "client_secret", "refresh_token", "x"]),
-                    st.text(max_size=20),
-                ).map(lambda d: httpx.QueryParams(d).__str__().encode()),
-                json_values.map(lambda v: json.dumps(v).encode()),
-            ),
-            content_type=st.sampled_from(TOKEN_CONTENT_TYPES),
-            authorization=st.one_of(st.none(), st.text(max_size=40), st.just("Basic !!!notbase64")),
-        )
-        def probe(body: bytes, content_type: str, authorization: str | None) -> None:
-            headers = {"Content-Type": content_type}
-            if authorization is not None and authorization.isascii() and "\n" not in authorization:
-                headers["Authorization"] = authorization
-            response = http.post(url, content=body, headers=headers)
-            answers[response.status_code] += 1
-            assert response.status_code < 500, response.text
-
-        probe()
-    assert sum(answers.values()) > 0
 
 
 def _iter_stats() -> Iterable[tuple[str, int]]:

@@ -1,8 +1,9 @@
 """No stale overwrite, deterministically: when a feed holds a product twice, the catalog ends with the
 later line, whatever went out before, with or without delta sync, and across a resume.
 
-The push runs over an in-process fake API that applies each accepted batch at once, in order, so that
-"what the catalog holds" is exactly "the last version of the product the SDK sent". Each scenario places
+The push runs over an in-process fake API (tests/fakes/apply_at_once.py) that applies each accepted batch
+at once, in order, so that "what the catalog holds" is exactly "the last version of the product the SDK
+sent". Each scenario places
 the older line (A) and the newer line (B) so that a different step of the pipeline sees them:
 
 - ``reported``: A's batch is sent and reported before B is read (the reader is at most a few batches
@@ -20,88 +21,23 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.errors import CriteoError, OperationNotFoundError, ReportExpiredError
-from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.journal import Journal
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry
-from criteo_catalog_sdk.report import Report
-from criteo_catalog_sdk.retry import RetryPolicy
+from tests.fakes.apply_at_once import ApplyAtOnce
 
 from ._support import SEED, SIZES
 
 KEY = "sku-00000"
-
-
-# Decides, for an accepted batch's entries, the error its report will raise instead of answering (None: none).
-ReportFate = Callable[[list[dict[str, Any]]], CriteoError | None]
-
-
-class ApplyAtOnce:
-    """A PushApi whose catalog applies every accepted batch immediately; a report is final
-    ``report_after`` seconds after its batch was accepted (IN_PROGRESS before), unless ``fate`` dooms it
-    to raise (Criteo applied the batch, the push never learns it)."""
-
-    retry_policy = RetryPolicy(attempts=3, initial_wait=0.0, max_wait=0.0, jitter=0.0)
-    poll_policy = PollPolicy(initial_delay=0.0, multiplier=1.0, max_delay=0.05)
-    api_version = get_api_version()
-    deprecations = ()
-
-    def __init__(self, report_after: float = 0.0, fate: ReportFate | None = None) -> None:
-        self.catalog: dict[str, dict[str, Any]] = {}
-        self.sent: list[tuple[str, str]] = []  # (key, title), in the order they were sent
-        self.reports: dict[str, tuple[int, float]] = {}
-        self.report_after = report_after
-        self.fate = fate
-        self.doomed: dict[str, CriteoError] = {}
-
-    async def submit(self, body: bytes) -> str:
-        entries = orjson.loads(body)["entries"]
-        for entry in entries:
-            product = entry["product"]
-            self.catalog[product["id"].lower()] = product
-            self.sent.append((product["id"].lower(), product["title"]))
-        token = f"op-{len(self.reports)}"
-        self.reports[token] = (len(entries), time.monotonic() + self.report_after)
-        error = self.fate(entries) if self.fate is not None else None
-        if error is not None:
-            self.doomed[token] = error
-        await asyncio.sleep(0)
-        return token
-
-    async def report(self, token: str) -> Report:
-        if token in self.doomed:
-            raise self.doomed[token]
-        count, final_at = self.reports[token]
-        n = str(count)
-        return Report(
-            {
-                "status": "VALIDATED" if time.monotonic() >= final_at else "IN_PROGRESS",
-                "errorDetails": [],
-                "warningDetails": [],
-                "importRequestTimestamp": "0",
-                "numberOfProductsInTheBatch": n,
-                "numberOfProductsUpserted": n,
-                "numberOfProductsDeleted": "0",
-                "numberOfProductsWithErrors": "0",
-                "numberOfProductsWithWarnings": "0",
-            }
-        )
-
-    def versions_sent(self) -> list[str]:
-        return [title for key, title in self.sent if key == KEY]
 
 
 def product(i: int, title: str, *, lower: bool = False) -> dict[str, Any]:
@@ -163,12 +99,12 @@ def test_the_later_line_wins(tmp_path: Path, scenario: str, delta: bool) -> None
     state = tmp_path / "state.sqlite3"
     kwargs: dict[str, Any] = {"delta": delta, "batch_size": batch_size, "concurrency": concurrency}
     push(api, feed(gap, generation=1, b_at=b_at), state, **kwargs)
-    assert api.catalog[KEY]["title"] == "B" and api.versions_sent()[-1] == "B"
+    assert api.catalog[KEY]["title"] == "B" and api.versions_sent(KEY)[-1] == "B"
 
     # The next push: B is unchanged since the last one (under delta sync), A differs from it.
     api.sent.clear()
     summary = push(api, feed(gap, generation=2 if changes else 1, b_at=b_at), state, **kwargs)
-    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent()}"
+    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent(KEY)}"
     assert summary["pending"] == 0 and summary["total"] == gap + 2
     assert summary["superseded"] == 1
 
@@ -192,7 +128,7 @@ def test_the_later_line_wins_when_the_older_is_sealed_while_a_later_chunk_is_rou
     assert api.catalog[KEY]["title"] == "B"
     api.sent.clear()
     summary = push(api, [product(0, "A"), *fillers(2), product(0, "B", lower=True)], state, **kwargs)
-    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent()}"
+    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent(KEY)}"
     assert summary["unchanged"] == unchanged and summary["superseded"] == 1 and summary["pending"] == 0
 
 
@@ -225,7 +161,7 @@ def test_a_version_whose_outcome_was_never_seen_is_sent_again(tmp_path: Path, mo
     api.fate = None
     api.sent.clear()
     summary = push(api, [product(0, "B")], state, delta=True, batch_size=50, concurrency=1)
-    assert api.versions_sent() == ["B"] and api.catalog[KEY]["title"] == "B"
+    assert api.versions_sent(KEY) == ["B"] and api.catalog[KEY]["title"] == "B"
     assert summary["upserted"] == 1 and summary["unchanged"] == 0
 
 
@@ -245,8 +181,8 @@ def test_the_later_line_wins_after_a_resume(tmp_path: Path) -> None:
         journal.batches.record(run.run_id, batch=[e for e in entries if isinstance(e, PreparedEntry)], input_pos=50)
     api.sent.clear()
     summary = push(api, newer, state, delta=True, batch_size=50, concurrency=8)
-    assert api.versions_sent()[0] == "A"  # the pending batch went first
-    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent()}"
+    assert api.versions_sent(KEY)[0] == "A"  # the pending batch went first
+    assert api.catalog[KEY]["title"] == "B", f"stale overwrite: sent {api.versions_sent(KEY)}"
     assert summary["pending"] == 0 and summary["total"] == gap + 2
 
 

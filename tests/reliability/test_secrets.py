@@ -35,7 +35,10 @@ from criteo_catalog_sdk.push.feeds import read_feed
 from criteo_catalog_sdk.simulator.handle import SimulatorControl
 from criteo_catalog_sdk.simulator.runner import SimulatorProcess
 
-from ._support import CLIENT_ID, MERCHANT_ID, SECRET, Figures, SecretAudit, make_feed
+from ._support import CLIENT_ID, MERCHANT_ID, SECRET
+from .feeds import make_feed
+from .figures import Figures
+from .secret_audit import SecretAudit
 
 POLL = PollPolicy(initial_delay=0.3, multiplier=1.5, max_delay=1.0)
 QUICK = RetryPolicy(attempts=3, initial_wait=0.05, max_wait=0.2, jitter=0.1, deadline=30)

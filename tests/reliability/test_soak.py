@@ -22,20 +22,11 @@ from criteo_catalog_sdk import CatalogClient, PollPolicy
 from criteo_catalog_sdk.push.feeds import read_feed
 from criteo_catalog_sdk.simulator.handle import SimulatorControl
 
-from ._support import (
-    CLIENT_ID,
-    FULL,
-    MERCHANT_ID,
-    SECRET,
-    SEED,
-    SIZES,
-    Figures,
-    SecretAudit,
-    catalog_difference,
-    check_accounting,
-    make_feed,
-)
+from ._support import CLIENT_ID, FULL, MERCHANT_ID, SECRET, SEED, SIZES
 from .conftest import Simulator
+from .feeds import catalog_difference, check_accounting, make_feed
+from .figures import Figures
+from .secret_audit import SecretAudit
 
 FAULT_RATE = 0.2
 FAULT_KINDS = ("429", "500", "503", "drop", "latency", "truncate")

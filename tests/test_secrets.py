@@ -12,9 +12,8 @@ from criteo_catalog_sdk import AuthenticationError, CatalogClient, CriteoError, 
 from criteo_catalog_sdk._logging import redact
 from criteo_catalog_sdk.auth import Secret
 from criteo_catalog_sdk.config import settings_from_env
-
-from .fakes import CLIENT_ID, DOC_TOKEN, SECRET, FakeAPI, problem, sync_client
-from .server import ScriptedCriteo, rate_limited, server_error
+from tests.fakes.mock_criteo import CLIENT_ID, DOC_TOKEN, SECRET, FakeAPI, problem, sync_client
+from tests.fakes.scripted_criteo import ScriptedCriteo, rate_limited, server_error
 
 
 def _exception_texts(errors: list[BaseException]) -> str:

@@ -14,8 +14,7 @@ from criteo_catalog_sdk.errors import (
 )
 from criteo_catalog_sdk.polling import PollPolicy, ReportTimeoutError, ReportWaiter, next_poll_delay, poll_delay
 from criteo_catalog_sdk.report import Report
-
-from .fakes import report_body
+from tests.fakes.mock_criteo import report_body
 
 DEFAULT = PollPolicy()
 

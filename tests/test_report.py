@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from criteo_catalog_sdk import ProductErrors, Report, ReportIssue, ResponseValidationError, Stats
-
-from .fakes import documented_examples, report_body
+from tests.documented_examples import documented_examples
+from tests.fakes.mock_criteo import report_body
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""End to end over a real loopback socket against the scripted server (tests/client/server.py)."""
+"""The clients end to end over a real loopback socket: against the simulator (the ``criteo_simulator``
+fixture) wherever it can produce the situation, else against the scripted server
+(tests/fakes/scripted_criteo.py: report statuses that move with each poll, an image the report rejects,
+a 429 with any wait and without ``x-ratelimit-reset``, a careless token endpoint echoing the secret,
+the raw request path as it arrived)."""
 
 from __future__ import annotations
 
@@ -25,9 +29,9 @@ from criteo_catalog_sdk import (
     TimeoutError,
     TransportError,
 )
-
-from .fakes import CLIENT_ID, SECRET
-from .server import REPORT_PREFIX, ScriptedCriteo, rate_limited, server_error, slow
+from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
+from tests.fakes.mock_criteo import CLIENT_ID, SECRET
+from tests.fakes.scripted_criteo import REPORT_PREFIX, ScriptedCriteo, rate_limited, server_error
 
 QUICK_RETRY = RetryPolicy(attempts=4, initial_wait=0.01, max_wait=0.05, jitter=0.1, deadline=10)
 QUICK_POLL = PollPolicy(initial_delay=0.01, multiplier=1.5, max_delay=0.05)
@@ -47,6 +51,12 @@ def client(criteo: ScriptedCriteo, **kwargs: Any) -> CatalogClient:
     kwargs.setdefault("retry", QUICK_RETRY)
     kwargs.setdefault("polling", QUICK_POLL)
     return CatalogClient(CLIENT_ID, SECRET, base_url=criteo.url, **kwargs)
+
+
+def simulator_client(sim: CriteoSimulator, **kwargs: Any) -> CatalogClient:
+    kwargs.setdefault("retry", QUICK_RETRY)
+    kwargs.setdefault("polling", QUICK_POLL)
+    return CatalogClient(sim.client_id, sim.client_secret, base_url=sim.base_url, **kwargs)
 
 
 def aclient(criteo: ScriptedCriteo, **kwargs: Any) -> AsyncCatalogClient:
@@ -94,9 +104,9 @@ def test_429_with_only_a_title_is_honoured(criteo: ScriptedCriteo) -> None:
     assert [status for _, path, status in criteo.log if path == "/preview/catalog/products/batch"] == [429, 202]
 
 
-def test_429_with_ratelimit_headers_then_success(criteo: ScriptedCriteo) -> None:
-    criteo.faults["report"].extend([rate_limited(1), rate_limited(1)])
-    with client(criteo) as c:
+def test_429_with_ratelimit_headers_then_success(criteo_simulator: CriteoSimulator) -> None:
+    criteo_simulator.control.fail_next("429", count=2, route="report")  # x-ratelimit-* headers, a 1 s wait
+    with simulator_client(criteo_simulator) as c:
         token = c.delete_products(1, ["x"])
         assert c.wait_for_report(token, timeout=30).status == "VALIDATED"
 
@@ -110,26 +120,28 @@ def test_429_exhausted_raises_rate_limit_error_with_the_wait(criteo: ScriptedCri
     assert criteo.count("/preview/catalog/products/batch") == 4
 
 
-def test_revoked_token_mid_session(criteo: ScriptedCriteo) -> None:
-    with client(criteo) as c:
+def test_revoked_token_mid_session(criteo_simulator: CriteoSimulator) -> None:
+    control = criteo_simulator.control
+    with simulator_client(criteo_simulator) as c:
         token = c.delete_products(1, ["x"])
-        criteo.revoke_all()
+        control.revoke_tokens()
         assert c.wait_for_report(token, timeout=30).is_done
-        criteo.revoke_all()
+        control.revoke_tokens()
         c.get_merchant_stats(1)
-    assert criteo.count("/oauth2/token") == 3
-    assert [s for _, p, s in criteo.log if p.startswith(REPORT_PREFIX)][:2] == [401, 200]
+    assert len(control.requests("token")) == 3
+    assert [r["status"] for r in control.requests("report")][:2] == [401, 200]
 
 
-def test_5xx_while_polling(criteo: ScriptedCriteo) -> None:
-    with client(criteo) as c:
+def test_5xx_while_polling(criteo_simulator: CriteoSimulator) -> None:
+    with simulator_client(criteo_simulator) as c:
         token = c.delete_products(1, ["x"])
-        criteo.faults["report"].extend([server_error(503), server_error(500), server_error(503)])
+        for status in ("503", "500", "503"):
+            criteo_simulator.control.fail_next(status, route="report")
         assert c.wait_for_report(token, timeout=30).status == "VALIDATED"
 
 
-def test_unknown_and_malformed_operations(criteo: ScriptedCriteo) -> None:
-    with client(criteo) as c:
+def test_unknown_and_malformed_operations(criteo_simulator: CriteoSimulator) -> None:
+    with simulator_client(criteo_simulator) as c:
         with pytest.raises(OperationNotFoundError):
             c.wait_for_report("eyJhbGciOiJub25lIn0.eyJ1bmtub3duIjp0cnVlfQ.", timeout=30)
         with pytest.raises(MalformedOperationTokenError):
@@ -154,16 +166,19 @@ def test_wrong_secret_is_an_authentication_error_without_the_secret(criteo: Scri
     assert criteo.count("/oauth2/token") == 1
 
 
-def test_read_timeout_is_retried(criteo: ScriptedCriteo) -> None:
-    criteo.faults["batch"].append(slow(1.0))
-    with client(criteo, timeout=0.25) as c:
+def test_read_timeout_is_retried(criteo_simulator: CriteoSimulator) -> None:
+    control = criteo_simulator.control
+    control.set_faults(latency_seconds=1.0)
+    control.fail_next("latency", route="batch")
+    with simulator_client(criteo_simulator, timeout=0.25) as c:
         assert c.delete_products(1, ["x"])
-    assert criteo.count("/preview/catalog/products/batch") >= 1
+    assert len(control.requests("batch")) >= 1
 
 
-def test_read_timeout_exhausted(criteo: ScriptedCriteo) -> None:
-    criteo.faults["stats"].extend([slow(0.5), slow(0.5)])
-    c = client(criteo, timeout=0.1, retry=RetryPolicy(attempts=2, initial_wait=0.01, jitter=0))
+def test_read_timeout_exhausted(criteo_simulator: CriteoSimulator) -> None:
+    criteo_simulator.control.set_faults(latency_seconds=0.5)
+    criteo_simulator.control.fail_next("latency", count=2, route="stats")
+    c = simulator_client(criteo_simulator, timeout=0.1, retry=RetryPolicy(attempts=2, initial_wait=0.01, jitter=0))
     with c, pytest.raises(TimeoutError):
         c.get_merchant_stats(1)
 
@@ -178,8 +193,8 @@ def test_connection_refused() -> None:
     assert info.value.retryable
 
 
-def test_threads_share_one_token_over_the_wire(criteo: ScriptedCriteo) -> None:
-    with client(criteo) as c:
+def test_threads_share_one_token_over_the_wire(criteo_simulator: CriteoSimulator) -> None:
+    with simulator_client(criteo_simulator) as c:
         barrier = threading.Barrier(8)
 
         def push(i: int) -> str:
@@ -189,7 +204,7 @@ def test_threads_share_one_token_over_the_wire(criteo: ScriptedCriteo) -> None:
         with ThreadPoolExecutor(8) as pool:
             tokens = list(pool.map(push, range(8)))
     assert len(set(tokens)) == 8
-    assert criteo.count("/oauth2/token") == 1
+    assert len(criteo_simulator.control.requests("token")) == 1
 
 
 @pytest.mark.anyio

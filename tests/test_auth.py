@@ -13,8 +13,7 @@ import pytest
 
 from criteo_catalog_sdk import AuthenticationError, PermissionDeniedError, RetryPolicy, TransportError
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
-
-from .fakes import BASE_URL, CLIENT_ID, DOC_TOKEN, SECRET, FakeAPI, async_client, problem, sync_client
+from tests.fakes.mock_criteo import BASE_URL, CLIENT_ID, DOC_TOKEN, SECRET, FakeAPI, async_client, problem, sync_client
 
 TOKEN_URL = BASE_URL + "/oauth2/token"
 

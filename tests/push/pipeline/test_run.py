@@ -1,4 +1,4 @@
-"""The push pipeline against an in-process fake Criteo (no network), and its pure decisions.
+"""The push pipeline end to end against an in-process fake Criteo (tests/fakes/push_api.py, no network).
 
 The fake applies a batch's changes when its report is first read (as Criteo: an operation is applied
 when processed), can lose reports, answers scheduled errors, and asserts on every submit that no
@@ -19,9 +19,6 @@ from criteo_catalog_sdk.errors import (
     AuthenticationError,
     BadRequestError,
     CriteoError,
-    MalformedOperationTokenError,
-    OperationNotFoundError,
-    PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitError,
     ReportExpiredError,
@@ -32,29 +29,17 @@ from criteo_catalog_sdk.errors import (
 from criteo_catalog_sdk.errors import TimeoutError as SdkTimeoutError
 from criteo_catalog_sdk.models import Product
 from criteo_catalog_sdk.push import pipeline
-from criteo_catalog_sdk.push.decisions import (
-    MIN_SEND_ATTEMPTS,
-    PollAction,
-    SendAction,
-    ThrottleTracker,
-    on_poll_error,
-    on_send_error,
-    send_policy,
-)
+from criteo_catalog_sdk.push.decisions import MIN_SEND_ATTEMPTS, ThrottleTracker
 from criteo_catalog_sdk.push.feeds import read_jsonl
 from criteo_catalog_sdk.push.journal import Journal
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.pipeline import PushAborted
-from criteo_catalog_sdk.push.progress import ProgressEvent, ProgressTracker
+from criteo_catalog_sdk.push.progress import ProgressEvent
 from criteo_catalog_sdk.push.ratecontrol import Pacer
-from criteo_catalog_sdk.push.scheduling import SendQueue
 from criteo_catalog_sdk.push.states import BatchState
 from criteo_catalog_sdk.retry import RetryPolicy
-from tests.fakes.push_api import FAST_POLL, FAST_RETRY, FakeApi, M, catalog, pushing, run  # noqa: F401
-
-from .conftest import product
-
-# -- whole pushes ---------------------------------------------------------------------------------
+from tests.fakes.push_api import FakeApi, M, catalog, pushing, run
+from tests.push.conftest import product
 
 
 def test_every_product_is_accounted_for() -> None:
@@ -349,92 +334,3 @@ def test_run_sync_under_a_running_loop() -> None:
         return pipeline.run_sync(lambda: asyncio.sleep(0, 7))
 
     assert asyncio.run(inner()) == 7
-
-
-# -- pure decisions -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("error", "action"),
-    [
-        (RateLimitError(429, retry_after=2.0), SendAction.THROTTLE),
-        (PayloadTooLargeError(413), SendAction.SPLIT),
-        (BadRequestError(400), SendAction.FAIL_BATCH),
-        (AuthenticationError(401, operation="token"), SendAction.ABORT),  # credentials refused
-        (AuthenticationError(401, operation="batch"), SendAction.RETRY),  # 401 after the token refresh
-        (AuthenticationError(503, operation="token"), SendAction.RETRY),  # token endpoint unavailable
-        (PermissionDeniedError(403), SendAction.ABORT),
-        (ServerError(503), SendAction.RETRY),
-        (TransportError("reset", retryable=True), SendAction.RETRY),
-        (TransportError("bad scheme", retryable=False), SendAction.ABORT),
-        (ResponseValidationError("cut"), SendAction.RETRY),
-    ],
-)
-def test_on_send_error(error: CriteoError, action: SendAction) -> None:
-    decision = on_send_error(error, policy=FAST_RETRY, attempt=1, elapsed=0.0, rand=0.5)
-    assert decision.action is action
-    if action is SendAction.THROTTLE:
-        assert decision.wait == 2.0
-    if action is SendAction.FAIL_BATCH:
-        assert decision.issue is not None and decision.issue.type == "BatchRejected"
-
-
-def test_on_send_error_limits() -> None:
-    policy = RetryPolicy(attempts=3, deadline=10.0)
-    assert on_send_error(ServerError(503), policy=policy, attempt=3, elapsed=1, rand=0).action is SendAction.ABORT
-    late = on_send_error(RateLimitError(429), policy=policy, attempt=1, elapsed=11, rand=0)
-    assert late.action is SendAction.ABORT
-    assert send_policy(RetryPolicy(attempts=2)).attempts == MIN_SEND_ATTEMPTS
-    assert send_policy(RetryPolicy(attempts=20)).attempts == 20
-
-
-@pytest.mark.parametrize(
-    ("error", "action"),
-    [
-        (OperationNotFoundError(404), PollAction.LOST),
-        (ReportExpiredError(400), PollAction.FAIL_BATCH),
-        (MalformedOperationTokenError(400), PollAction.FAIL_BATCH),
-        (AuthenticationError(401), PollAction.ABORT),
-        (AuthenticationError(401, operation="report"), PollAction.RETRY),
-        (PermissionDeniedError(403), PollAction.ABORT),
-        (ServerError(500), PollAction.RETRY),
-        (RateLimitError(429), PollAction.RETRY),
-        (ResponseValidationError("garbled"), PollAction.RETRY),
-    ],
-)
-def test_on_poll_error(error: CriteoError, action: PollAction) -> None:
-    assert on_poll_error(error).action is action
-
-
-def test_send_queue_takes_the_first_startable_batch() -> None:
-    q = SendQueue()
-    q.add(1, ["a", "b"])
-    q.add(2, ["b", "c"])  # blocked by 1 (b)
-    q.add(3, ["d"])
-    assert q.take() == 1
-    assert q.take() == 3  # 2 must wait for 1, 3 need not
-    assert q.take() is None and q.waiting == 1 and q.outstanding == 3
-    q.split(1, [(4, ["a"]), (5, ["b"])])
-    assert q.take() == 4 and q.take() == 5  # halves go first, and 2 still waits for 5 (b)
-    assert q.take() is None
-    q.finish(5)
-    assert q.take() == 2
-    q.requeue(3)  # a lost report: 3 is sent again, first
-    assert q.take() == 3
-    for b in (2, 3, 4):
-        q.finish(b)
-    assert q.outstanding == 0 and q.waiting == 0
-
-
-def test_progress_tracker_throttles_events() -> None:
-    now = [0.0]
-    events: list[ProgressEvent] = []
-    tracker = ProgressTracker(events.append, lambda: 5.0, clock=lambda: now[0], min_interval=1.0)
-    tracker.accepted = 10
-    now[0] = 2.0
-    tracker.emit()
-    tracker.emit()  # too soon: dropped
-    now[0] = 2.5
-    tracker.emit(finished=True)  # the last one always goes
-    assert [e.finished for e in events] == [False, True]
-    assert events[0].throughput == 5.0 and events[0].rate == 5.0

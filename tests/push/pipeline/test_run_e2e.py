@@ -22,8 +22,7 @@ from criteo_catalog_sdk import (
 )
 from criteo_catalog_sdk.push.feeds import read_feed
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
-
-from .conftest import ROOT, product
+from tests.push.conftest import ROOT, product
 
 POLL = PollPolicy(initial_delay=0.3, multiplier=1.5, max_delay=1.0)
 RETRY = RetryPolicy(attempts=5, initial_wait=0.05, max_wait=0.5, jitter=0.1, deadline=60.0)

@@ -28,8 +28,8 @@ from criteo_catalog_sdk import (
 from criteo_catalog_sdk._core import Call, error_from_response, interpret
 from criteo_catalog_sdk.api_versions import get_api_version
 from criteo_catalog_sdk.report import Stats
-
-from .fakes import BASE_URL, DOC_TOKEN, Example, FakeAPI, documented_examples, problem, sync_client
+from tests.documented_examples import Example, documented_examples
+from tests.fakes.mock_criteo import BASE_URL, DOC_TOKEN, FakeAPI, problem, sync_client
 
 EXPECTED: dict[tuple[str, int], type[Exception]] = {
     ("batch", 400): BadRequestError,

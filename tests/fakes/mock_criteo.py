@@ -1,14 +1,18 @@
-"""Scripted in-process fakes of Criteo's API for httpx.MockTransport, and the documented examples."""
+"""Criteo's HTTP API imitated in process, answer by answer, for the clients' unit tests (httpx.MockTransport).
+
+``FakeAPI`` issues tokens and answers each route from a queue the test scripts (any status, headers,
+body or transport exception, then a default answer), and records every request it got. The simulator
+cannot serve these tests: they need exact answers in an exact order (a 429 whose wait is only in its
+title, a 404 without a body, Retry-After, a token answer without ``access_token``, a transport error
+raised mid-request, ``expires_in`` of any type) and to look at the requests exactly as httpx sent them,
+with a recorded ``sleep`` instead of time passing.
+"""
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -147,76 +151,36 @@ def _answer(queued: Responder, request: httpx.Request) -> httpx.Response:
     return queued(request)
 
 
+def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client's keyword arguments: fast retries and polls unless the test sets them."""
+    return {"retry": FAST_RETRY, "polling": FAST_POLL, "base_url": BASE_URL, **kwargs}
+
+
 def sync_client(api: FakeAPI, **kwargs: Any) -> tuple[CatalogClient, list[float]]:
+    """A CatalogClient answered by ``api``, and the waits it asked for (it never sleeps)."""
     slept: list[float] = []
-    kwargs.setdefault("retry", FAST_RETRY)
-    kwargs.setdefault("polling", FAST_POLL)
-    client = CatalogClient(
-        CLIENT_ID,
-        SECRET,
-        base_url=BASE_URL,
-        http_client=httpx.Client(transport=httpx.MockTransport(api)),
-        sleep=slept.append,
-        **kwargs,
-    )
-    return client, slept
+    http = httpx.Client(transport=httpx.MockTransport(api))
+    return CatalogClient(CLIENT_ID, SECRET, http_client=http, sleep=slept.append, **_options(kwargs)), slept
 
 
 def async_client(api: FakeAPI, **kwargs: Any) -> tuple[AsyncCatalogClient, list[float]]:
+    """An AsyncCatalogClient answered by ``api``, and the waits it asked for (it never sleeps)."""
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    kwargs.setdefault("retry", FAST_RETRY)
-    kwargs.setdefault("polling", FAST_POLL)
-    client = AsyncCatalogClient(
-        CLIENT_ID,
-        SECRET,
-        base_url=BASE_URL,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(api)),
-        sleep=sleep,
-        **kwargs,
-    )
-    return client, slept
+    http = httpx.AsyncClient(transport=httpx.MockTransport(api))
+    return AsyncCatalogClient(CLIENT_ID, SECRET, http_client=http, sleep=sleep, **_options(kwargs)), slept
 
 
-# -- Criteo's documented examples (seed 001) --------------------------------------------------------
+# -- what the clients' tests send and script ---------------------------------------------------
 
-SEED_FILE = Path(__file__).parent / "data" / "seed_001.txt"
-_ENDPOINT = re.compile(r"^## Examples for the `(\w+)` endpoint", re.MULTILINE)
-_STATUS = re.compile(r"^### \*\*`(\d{3})`\*\*", re.MULTILINE)
-_RESPONSE = re.compile(r"```json Example Response[^\n]*\n(.*?)```", re.DOTALL)
-_GET = re.compile(r"HTTP GET (\S+)")
-
-
-@dataclass(frozen=True)
-class Example:
-    endpoint: str
-    status: int
-    body: bytes
-    path: str
-    position: int
-
-    @property
-    def id(self) -> str:
-        return f"{self.endpoint}-{self.status}-{self.position}"
+PRODUCT = {"id": "sku-1", "title": "T", "link": "https://x/p", "imageLink": "https://x/i.jpg"}
+EXACT_RETRY = RetryPolicy(attempts=5, initial_wait=0.5, multiplier=2, max_wait=30, jitter=0.0, deadline=None)
+TOO_MANY = problem(429, "too-many-requests", "Too many requests. Retry in 5 seconds")
+UNAVAILABLE = problem(503, "service-unavailable", "Service unavailable.")
 
 
-def documented_examples() -> list[Example]:
-    text = SEED_FILE.read_text(encoding="utf-8")
-    examples: list[Example] = []
-    heads = list(_ENDPOINT.finditer(text))
-    for i, head in enumerate(heads):
-        section = text[head.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
-        statuses = list(_STATUS.finditer(section))
-        for j, status in enumerate(statuses):
-            chunk = section[status.end() : statuses[j + 1].start() if j + 1 < len(statuses) else len(section)]
-            response = _RESPONSE.search(chunk)
-            get = _GET.search(chunk)
-            if "Doesn't apply" in chunk:
-                continue
-            body = json.dumps(json.loads(response.group(1))).encode() if response else b""
-            path = get.group(1) if get else (BATCH if head.group(1) == "batch" else REPORT + DOC_TOKEN)
-            examples.append(Example(head.group(1), int(status.group(1)), body, path, j))
-    return examples
+def reports(*statuses: str) -> list[httpx.Response]:
+    return [httpx.Response(200, json=report_body(s)) for s in statuses]

@@ -19,13 +19,7 @@ from criteo_catalog_sdk.errors import (
     TimeoutError,
     TransportError,
 )
-from criteo_catalog_sdk.retry import (
-    RetryController,
-    RetryPolicy,
-    backoff,
-    decide,
-    is_retryable,
-)
+from criteo_catalog_sdk.retry import RetryController, RetryPolicy, backoff, decide, is_retryable
 from criteo_catalog_sdk.wait_hints import (
     parse_ratelimit_reset,
     parse_retry_after,

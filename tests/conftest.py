@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .fakes import CLIENT_ID, SECRET
-from .server import ScriptedCriteo, ServerThread
+from tests.fakes.mock_criteo import CLIENT_ID, SECRET
+from tests.fakes.scripted_criteo import ScriptedCriteo, ServerThread
 
 
 @pytest.fixture

@@ -1,9 +1,17 @@
-"""A small scripted Criteo Catalog API (Starlette on uvicorn, 127.0.0.1, ephemeral port) for end-to-end tests.
+"""A small scripted Criteo Catalog API (Starlette on uvicorn, 127.0.0.1, ephemeral port) for the clients'
+end-to-end tests over a real socket (tests/test_client_e2e.py, tests/test_secrets.py).
 
 It behaves as Criteo's documentation shows: client-credentials tokens, the error envelope, 429s whose
 wait is only in the title and ``x-ratelimit-*`` headers (no ``Retry-After``), reports that move from
 ACCEPTED through IN_PROGRESS to a final state with lower-cased product ids. Tests queue faults per
 route (``server.faults["report"].append(...)``) and can revoke every token mid-session.
+
+Why not the simulator: these tests script what the simulator does not produce: a 429 with any stated
+wait and with or without ``x-ratelimit-reset`` (the simulator's injected 429 always waits one second),
+an answer held back for a chosen time on one route (a client read timeout), a report whose status moves
+with each poll rather than with a clock, an image URL that fails in the report, and a careless token
+endpoint that echoes the secret it was sent (which the SDK must not repeat); they also read the raw
+request path exactly as it arrived.
 """
 
 from __future__ import annotations
