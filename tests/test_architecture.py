@@ -1,4 +1,5 @@
-"""Architecture rules of issue 16 that must not regress: no import cycle among hand-written modules.
+"""Architecture rules of issue 16 that must not regress: no import cycle among hand-written modules, and
+no hand-written module over 400 lines (tests, tools and benchmarks included).
 
 Every import counts: module level, ``TYPE_CHECKING`` blocks and imports inside functions alike, because a
 cycle hidden behind a local import is still two modules that cannot be understood one without the other.
@@ -110,3 +111,21 @@ def test_the_graph_counts_type_only_and_local_imports(tmp_path: Path) -> None:
     (package / "two.py").write_text("def f():\n    from .one import x\n")
     modules = {"pkg": package / "__init__.py", "pkg.one": package / "one.py", "pkg.two": package / "two.py"}
     assert import_graph(modules) == {"pkg": set(), "pkg.one": {"pkg.two"}, "pkg.two": {"pkg.one"}}
+
+
+MAX_LINES = 400
+
+
+def hand_written_files() -> list[Path]:
+    """Every Python file of the repository a person writes (generated code, environments and caches out)."""
+    skip = {"_generated", ".venv", ".tools", "__pycache__", ".git", "node_modules"}
+    return sorted(p for p in ROOT.rglob("*.py") if not skip.intersection(p.relative_to(ROOT).parts))
+
+
+def test_no_hand_written_module_over_400_lines() -> None:
+    files = hand_written_files()
+    assert len(files) > 100  # the walk found the repository
+    too_long = {
+        str(p.relative_to(ROOT)): n for p in files if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert too_long == {}
