@@ -64,12 +64,8 @@ class LoopbackSimulator:
 def _loopback_server() -> Iterator[SimulatorServer]:
     # log_level error: the coverage phase sends deliberately malformed HTTP that uvicorn would warn about.
     config = SimulatorConfig(host="127.0.0.1", port=0, settings=simulator_settings(), log_level="error")
-    server = SimulatorServer(config)
-    server.start()
-    try:
+    with SimulatorServer(config) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ Exit status: 0 when every check passed, 1 when some failed (each is printed with
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -34,20 +33,15 @@ from contract_tests import specs
 from contract_tests.harness import DEFAULT_SEED, MODES, PHASES, HarnessSettings, Spec, run, write_junit
 from contract_tests.specs import ROOT, TOKEN_PATH
 from criteo_catalog_sdk.api_versions import ENV_API_VERSION
+from criteo_catalog_sdk.config import is_loopback_host
 from criteo_catalog_sdk.errors import ConfigurationError
 
 DEFAULT_JUNIT = ROOT / "reports" / "contract-server-junit.xml"
 
 
 def is_loopback(base_url: str) -> bool:
-    """True for ``localhost`` and loopback IP addresses."""
-    host = urlsplit(base_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """True for ``localhost`` and loopback IP addresses (the SDK's own rule)."""
+    return is_loopback_host(urlsplit(base_url).hostname or "")
 
 
 def fetch_token(base_url: str, client_id: str, client_secret: str, timeout: float = 30.0) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any, Self
 
@@ -24,7 +24,7 @@ from criteo_catalog_sdk._logging import configure_from_env, logger
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
 from criteo_catalog_sdk.budget import AppBudget, shared_budget
-from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url
+from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url, settings_from_env
 from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError, TransportError
 from criteo_catalog_sdk.lifecycle import Deprecation, LifecycleWatch
 from criteo_catalog_sdk.polling import PollPolicy
@@ -86,6 +86,15 @@ class BaseClient:
         self.poll_policy = polling
 
     # -- settings --------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, *, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Self:
+        """A client configured from ``CRITEO_CLIENT_ID``, ``CRITEO_CLIENT_SECRET``, ``CRITEO_API_URL`` and
+        ``CRITEO_API_VERSION``. Other keyword arguments are passed to the constructor."""
+        settings = settings_from_env(environ)
+        kwargs.setdefault("base_url", settings.base_url)
+        kwargs.setdefault("api_version", settings.api_version)
+        return cls(settings.client_id, settings.client_secret, **kwargs)
 
     @property
     def base_url(self) -> str:

@@ -21,7 +21,6 @@ from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, BaseClient
 from criteo_catalog_sdk.api_versions import ApiVersion
 from criteo_catalog_sdk.budget import AppBudget
-from criteo_catalog_sdk.config import settings_from_env
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.polling import PollPolicy, ReportWaiter
@@ -90,15 +89,6 @@ class CatalogClient(BaseClient):
             timeout=self._timeout or DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
         )
         self._sleep = sleep
-
-    @classmethod
-    def from_env(cls, *, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Self:
-        """A client configured from ``CRITEO_CLIENT_ID``, ``CRITEO_CLIENT_SECRET``, ``CRITEO_API_URL`` and
-        ``CRITEO_API_VERSION``. Other keyword arguments are passed to the constructor."""
-        settings = settings_from_env(environ)
-        kwargs.setdefault("base_url", settings.base_url)
-        kwargs.setdefault("api_version", settings.api_version)
-        return cls(settings.client_id, settings.client_secret, **kwargs)
 
     def close(self) -> None:
         """Close the connection pool (unless the ``httpx.Client`` was passed in)."""

@@ -148,12 +148,8 @@ def criteo_simulator_server(criteo_simulator_config: SimulatorConfig) -> Iterato
         from criteo_catalog_sdk.simulator.runner import SimulatorServer
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
         pytest.skip(f"criteo_simulator needs the [simulator] extra ({exc.name} is missing)")
-    server = SimulatorServer(criteo_simulator_config)
-    server.start()
-    try:
+    with SimulatorServer(criteo_simulator_config) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
