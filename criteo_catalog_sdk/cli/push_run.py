@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from criteo_catalog_sdk.cli import output, push_output
+from criteo_catalog_sdk.cli.client import app_budget_of, client_settings
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of
 from criteo_catalog_sdk.cli.local_files import check_report_out, write_report
 from criteo_catalog_sdk.cli.options import GlobalOptions, options_of
@@ -30,14 +31,18 @@ def run_push(ctx: click.Context, request: PushRequest) -> ExitCode:
     glob = options_of(ctx)
     if request.report_out is not None:
         check_report_out(request.report_out)
-    credentials = None if request.options.dry_run else glob.credentials()
+    if request.options.dry_run:
+        app_budget_of(glob)  # nothing is sent, but a spec that cannot be used is still refused
+        settings = None
+    else:
+        settings = client_settings(glob)
     display = None
     if request.show_progress:
         from criteo_catalog_sdk.cli.progress import ProgressDisplay
 
         display = ProgressDisplay(request.progress_total, wait=request.options.wait)
     try:
-        result = _execute(request, glob, credentials, display)
+        result = _execute(request, glob, settings, display)
     except BaseException as exc:
         raise _failure(request, glob, exc) from None
     with result:
@@ -45,38 +50,31 @@ def run_push(ctx: click.Context, request: PushRequest) -> ExitCode:
 
 
 def _execute(
-    request: PushRequest,
-    glob: GlobalOptions,
-    credentials: tuple[str, str, str] | None,
-    display: ProgressDisplay | None,
+    request: PushRequest, glob: GlobalOptions, settings: dict[str, Any] | None, display: ProgressDisplay | None
 ) -> PushResult:
     async def run() -> PushResult:
         from criteo_catalog_sdk.push import pipeline
 
-        settings: dict[str, Any] = {
+        push: dict[str, Any] = {
             "merchant_id": request.merchant_id,
             "deletes": request.deletes,
             "state": request.state,
             "on_progress": display,
             "options": request.options,
         }
-        if credentials is None:  # a dry run: checked against the chosen generation, nothing sent
+        if settings is None:  # a dry run: checked against the chosen generation, nothing sent
             from criteo_catalog_sdk.push.api import DryRunApi
 
-            return await pipeline.push(DryRunApi(glob.api_version), request.products, **settings)
+            return await pipeline.push(DryRunApi(glob.api_version), request.products, **push)
         from criteo_catalog_sdk.async_client import AsyncCatalogClient
         from criteo_catalog_sdk.polling import PollPolicy
 
-        base_url, client_id, client_secret = credentials
-        async with AsyncCatalogClient(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            api_version=glob.api_version,
-            retry=glob.retry_policy(),
-            polling=PollPolicy(initial_delay=request.first_poll),
-        ) as client:
-            return await client.push(request.products, **settings)
+        async with AsyncCatalogClient(**settings, polling=PollPolicy(initial_delay=request.first_poll)) as client:
+            if display is not None:
+                from criteo_catalog_sdk.cli.progress import application_share
+
+                display.extra_info = application_share(client.app_budget)
+            return await client.push(request.products, **push)
 
     if display is None:
         return asyncio.run(run())

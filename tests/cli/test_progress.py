@@ -8,7 +8,13 @@ import re
 from pathlib import Path
 
 from criteo_catalog_sdk import CatalogClient, PollPolicy
-from criteo_catalog_sdk.cli.progress import ProgressDisplay, count_feed_lines, feed_total
+from criteo_catalog_sdk.budget import app_budget
+from criteo_catalog_sdk.cli.progress import (
+    ProgressDisplay,
+    application_share,
+    count_feed_lines,
+    feed_total,
+)
 from criteo_catalog_sdk.push.progress import ProgressEvent
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
@@ -57,6 +63,32 @@ def test_a_real_push_retrying_a_503_shows_on_the_display(criteo_simulator: Crite
         assert result.summary.upserted == 5
     assert seen and "HTTP 503" in seen[0] and "sending again in" in seen[0]
     assert display.retrying is None  # the last event: nothing retried any more
+
+
+def test_the_sent_row_shows_calls_per_minute_and_the_applications_share() -> None:
+    out = io.StringIO()
+    budget = app_budget("memory")
+    assert budget is not None
+    for _ in range(3):
+        budget.acquire()
+    with ProgressDisplay(10, file=out, extra=application_share(budget)) as display:
+        display(ProgressEvent(read=10, validated=10, sent=10, accepted=10, throughput=120.0, calls_per_minute=2))
+    sent = next(line for line in out.getvalue().splitlines() if line.startswith("sent"))
+    assert "120 products/s, 2 calls/min (application: 3 of 250/min)" in sent
+    assert application_share(None) is None  # no client-side budget: the application's share is unknown
+
+
+def test_a_real_push_counts_its_calls_against_the_application_budget(criteo_simulator: CriteoSimulator) -> None:
+    sim = criteo_simulator
+    events: list[ProgressEvent] = []
+    client = CatalogClient(
+        sim.client_id, sim.client_secret, base_url=sim.base_url, polling=PollPolicy(0.3), app_budget="memory"
+    )
+    with client, client.push(products(5), merchant_id=sim.merchant_id, on_progress=events.append, batch_size=2):
+        share = application_share(client.app_budget)
+    calls = len([r for r in sim.control.requests() if r["route"] in ("batch", "report")])
+    assert events[-1].calls == events[-1].calls_per_minute == calls >= 6  # 3 batches, 3 reports at least
+    assert share is not None and share(events[-1]) == f" (application: {calls} of 250/min)"
 
 
 def test_count_feed_lines(tmp_path: Path) -> None:
