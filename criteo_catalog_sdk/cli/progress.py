@@ -5,7 +5,8 @@ It follows :class:`~criteo_catalog_sdk.push.progress.ProgressEvent` snapshots: p
 validated, products sent (accepted, then reported), throughput, API calls per minute (and the
 application's, against its budget, when the client has one) and ETA, and, while the push waits after a
 failure, a ``retrying:`` row saying which attempt failed, why, and when the next one goes, so that a
-push retrying an unreachable API never looks frozen.
+push retrying an unreachable API never looks frozen. :class:`CombinedProgress` shows many merchants'
+pushes (``push-many``) as one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from criteo_catalog_sdk.budget import AppBudget
     from criteo_catalog_sdk.push.progress import ProgressEvent
 
-__all__ = ["ProgressDisplay", "application_share", "count_feed_lines", "feed_total"]
+__all__ = ["CombinedProgress", "ProgressDisplay", "application_share", "count_feed_lines", "feed_total"]
 
 
 class ProgressDisplay:
@@ -111,6 +112,42 @@ def application_share(budget: AppBudget | None) -> Callable[[ProgressEvent], str
         return f" (application: {budget.calls_last_minute:,} of {budget.calls_per_minute:,}/min)"
 
     return share
+
+
+class CombinedProgress:
+    """Many merchants' pushes (``push-many``) on one display, as one push: counts summed, a retry shown
+    with its merchant, the whole finished when every merchant's push is. Call it with
+    ``(merchant_id, event)``; :attr:`latest` keeps each merchant's last event."""
+
+    def __init__(self, merchants: int, display: Callable[[ProgressEvent], object] | None = None) -> None:
+        self.merchants = merchants
+        self.display = display
+        self.latest: dict[int, ProgressEvent] = {}
+
+    def __call__(self, merchant: int, event: ProgressEvent) -> None:
+        """Record a merchant's event and show the sum."""
+        self.latest[merchant] = event
+        if self.display is not None:
+            self.display(self.combined())
+
+    @property
+    def calls(self) -> int:
+        """API calls of every merchant's push so far (exact for the pushes that finished)."""
+        return sum(event.calls for event in self.latest.values())
+
+    def combined(self) -> ProgressEvent:
+        """The sum of the merchants' last events."""
+        import typing
+
+        from criteo_catalog_sdk.push.progress import ProgressEvent
+
+        events = self.latest.values()
+        counters = [name for name, hint in typing.get_type_hints(ProgressEvent).items() if hint in (int, float)]
+        summed = {name: sum(getattr(e, name) for e in events) for name in counters}
+        retrying = next((f"merchant {m}: {e.retrying}" for m, e in self.latest.items() if e.retrying), None)
+        finished = len(self.latest) == self.merchants and all(e.finished for e in events)
+        elapsed = max((e.elapsed for e in events), default=0.0)
+        return ProgressEvent(**{**summed, "elapsed": elapsed, "finished": finished, "retrying": retrying})
 
 
 def _progress_class() -> type[Any]:

@@ -36,15 +36,18 @@ def commands(sim: CriteoSimulator, tmp_path: Path) -> dict[str, list[str]]:
     merchant = str(sim.merchant_id)
     pushed = invoke(sim, "push", feed, "--merchant-id", merchant, "--no-wait", "--json")
     (token,) = json.loads(pushed.stdout)["operations"]
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(f'[[merchant]]\nid = {merchant}\nfeed = "f.jsonl"\n', encoding="utf-8")
     return {
         "push": ["push", feed, "--merchant-id", merchant, *FAST],
+        "push-many": ["push-many", str(manifest), *FAST],
         "delete": ["delete", "--merchant-id", merchant, "P0", *FAST],
         "report": ["report", token, "--wait", *FAST],
         "stats": ["stats", merchant],
     }
 
 
-@pytest.mark.parametrize("command", ["push", "delete", "report", "stats"])
+@pytest.mark.parametrize("command", ["push", "push-many", "delete", "report", "stats"])
 def test_every_command_spends_the_application_budget_it_is_given(
     sim: CriteoSimulator, tmp_path: Path, command: str
 ) -> None:
@@ -58,7 +61,7 @@ def test_every_command_spends_the_application_budget_it_is_given(
     assert env.exit_code == 0 and budget_rows(budget) == api_calls(sim)  # the environment names it as well
 
 
-@pytest.mark.parametrize("command", ["push", "delete", "report", "stats"])
+@pytest.mark.parametrize("command", ["push", "push-many", "delete", "report", "stats"])
 def test_a_bad_app_budget_is_one_line_and_exit_2_before_any_request(
     sim: CriteoSimulator, tmp_path: Path, command: str
 ) -> None:
