@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from criteo_catalog_sdk.cli.push_request import PushRequest
     from criteo_catalog_sdk.push.result import PushResult
 
-__all__ = ["COLUMNS", "MerchantOutcome", "RunTotals", "complain", "emit_json", "print_table", "run_code"]
+__all__ = ["ALWAYS", "COLUMNS", "MerchantOutcome", "RunTotals", "complain", "emit_json", "print_table", "run_code"]
 
-#: The counts of each merchant's row, as ``push``'s counts name them.
+#: The counts of each merchant's row, as ``push``'s counts name them; the others than :data:`ALWAYS` are
+#: shown when a merchant has some (as ``push``'s summary shows its rows).
 COLUMNS: Final = ("upserted", "refreshed", "deleted", "rejected", "unchanged", "pending")
+ALWAYS: Final = frozenset({"upserted", "rejected", "pending"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,22 +137,23 @@ def emit_json(manifest: str, api_version: str, outcomes: list[MerchantOutcome], 
 def print_table(api_version: str, outcomes: list[MerchantOutcome], totals: RunTotals) -> None:
     """The human output on stdout: one row per merchant (its counts, exit code and what failed, by name;
     the messages are the lines on stderr), the run's API calls, then the merchants' notes, a refused
-    deletion first among them."""
+    deletion first among them. Refreshed, deleted and unchanged counts have a column when some merchant
+    has some."""
     from rich.markup import escape
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
     out = output.console()
-    if not out.is_terminal:  # a log file (cron) has no width: one line per merchant
-        out.width = max(out.width, 160)
     title = "Dry run (nothing sent)" if totals.dry_run else "push-many result"
     table = Table(title=f"{title}: {len(outcomes)} merchants, API {api_version}", header_style="bold")
     table.add_column("merchant", justify="right", no_wrap=True)
-    for column in COLUMNS:
+    columns = [c for c in COLUMNS if c in ALWAYS or any(o.entry["counts"][c] for o in outcomes)]
+    for column in columns:
         name = "would be sent" if totals.dry_run and column == "pending" else column
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("exit", justify="right", no_wrap=True)
-    table.add_column("error")
+    table.add_column("error", no_wrap=True)
     for outcome in outcomes:
         counts = outcome.entry["counts"]
         error = error_of(outcome.problems)
@@ -160,7 +163,9 @@ def print_table(api_version: str, outcomes: list[MerchantOutcome], totals: RunTo
         elif error is not None:
             cell = Text(error["type"])
         code = Text(str(int(outcome.code)), style="" if outcome.code == ExitCode.OK else "bold")
-        table.add_row(str(outcome.request.merchant_id), *(f"{counts[c]:,}" for c in COLUMNS), code, cell)
+        table.add_row(str(outcome.request.merchant_id), *(f"{counts[c]:,}" for c in columns), code, cell)
+    # Never a count or a failure cut to fit: a narrow terminal wraps the lines instead.
+    out.width = max(out.width, Measurement.get(out, out.options.update_width(1000), table).maximum)
     out.print(table)
     out.print(totals.line(), markup=False)
     for outcome in outcomes:

@@ -56,10 +56,14 @@ def push_many(sim: CriteoSimulator | None, manifest: str, *args: str, env: Any =
     return invoke(sim, "--app-budget", "memory", "push-many", manifest, *FAST, *args, env=env)
 
 
-def table_rows(text: str) -> list[list[str]]:
-    """The cells of the human table's rows (merchant, upserted ... pending, exit, error)."""
-    rows = [line.strip("│").split("│") for line in text.splitlines() if line.startswith("│")]
-    return [[cell.strip() for cell in row] for row in rows]
+def table_rows(text: str) -> list[dict[str, str]]:
+    """The human table's rows, as header -> cell."""
+
+    def cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.strip("┃│").split("┃" if line.startswith("┃") else "│")]
+
+    header = next(cells(line) for line in text.splitlines() if line.startswith("┃"))
+    return [dict(zip(header, cells(line), strict=True)) for line in text.splitlines() if line.startswith("│")]
 
 
 def catalog_ids(sim: CriteoSimulator, merchant: int) -> set[str]:
@@ -123,10 +127,10 @@ def test_a_refused_deletion_is_on_its_row_and_exits_2_while_the_others_go_on(sim
     manifest = write_manifest(three, fleet(three, **{"101": {"delete-missing": True}}))
     result = push_many(sim, manifest)
     assert result.exit_code == 2, result.output
-    assert table_rows(result.stdout) == [
-        ["101", "3", "0", "0", "0", "0", "0", "2", "DELETION REFUSED"],  # on its row, exit 2
-        ["102", "4", "0", "0", "0", "0", "0", "0", ""],
-        ["103", "11", "0", "0", "1", "0", "0", "1", ""],
+    assert table_rows(result.stdout) == [  # refreshed, deleted, unchanged: none, no column
+        {"merchant": "101", "upserted": "3", "rejected": "0", "pending": "0", "exit": "2", "error": "DELETION REFUSED"},
+        {"merchant": "102", "upserted": "4", "rejected": "0", "pending": "0", "exit": "0", "error": ""},
+        {"merchant": "103", "upserted": "11", "rejected": "1", "pending": "0", "exit": "1", "error": ""},
     ]
     assert "merchant 101: DELETION REFUSED delete_missing: nothing deleted" in result.stdout
     assert one_line(result.stderr).startswith("Error: merchant 101: delete_missing: nothing deleted")
@@ -175,8 +179,13 @@ def test_a_dry_run_sends_nothing_and_changes_no_state(sim: CriteoSimulator, thre
     assert [m["counts"]["pending"] for m in data["merchants"]] == [6, 4, 11]  # would be sent
     assert sim.control.requests() == []
     assert {p: p.read_bytes() for p in states} == states
-    human = invoke(None, "push-many", manifest, "--dry-run")
-    assert "Dry run (nothing sent)" in human.stdout and "would be sent" in human.stdout
+    human = invoke(None, "push-many", manifest, "--dry-run", env={"COLUMNS": "40"})  # a narrow terminal
+    assert "Dry run (nothing sent)" in human.stdout
+    assert [(r["merchant"], r["would be sent"], r["exit"]) for r in table_rows(human.stdout)] == [
+        ("101", "6", "0"),  # nothing cut to fit
+        ("102", "4", "0"),
+        ("103", "11", "1"),
+    ]
 
 
 def test_unknown_fields_judges_a_merchants_unmapped_attributes_as_push_does(three: Path) -> None:
