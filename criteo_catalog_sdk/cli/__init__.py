@@ -9,7 +9,9 @@
     output        ``--json`` objects (schemas/output.schema.json) and shared human output; progress: the
                   live display; push_output: a push's summary and object; local_files: --report-out
     push_run      one push for a command: checks, the library's push, failures, the verdict
-    push, delete, report, stats, validate, simulator   the commands
+    client        the SDK clients of the commands (credentials, --app-budget), one place
+    manifest      push-many's TOML manifest, checked whole; many_run: the run; many_output: its output
+    push, push_many, delete, report, stats, validate, simulator   the commands
 
 Each command imports what it needs when it runs, so that ``criteo-catalog --help`` stays fast and one
 command's optional dependency (the simulator's uvicorn) never breaks another. Every failure a user can
@@ -31,7 +33,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
     sys.stderr.write("criteo-catalog needs click: pip install 'criteo-catalog-sdk[cli]'\n")
     raise SystemExit(2) from exc
 
-from criteo_catalog_sdk.cli import delete, push, report, simulator, stats, validate
+from criteo_catalog_sdk.cli import delete, push, push_many, report, simulator, stats, validate
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of, help_epilog
 from criteo_catalog_sdk.cli.options import global_options, with_retry_help
 
@@ -119,7 +121,15 @@ def main() -> None:
 
 with_retry_help(main)
 
-#: The commands of the group (a ``push-many`` would join them).
-COMMANDS: Final = (push.push, delete.delete, validate.validate, report.report, stats.stats, simulator.simulator)
+#: The commands of the group.
+COMMANDS: Final = (
+    push.push,
+    push_many.push_many,
+    delete.delete,
+    validate.validate,
+    report.report,
+    stats.stats,
+    simulator.simulator,
+)
 for _command in COMMANDS:
     main.add_command(_command)

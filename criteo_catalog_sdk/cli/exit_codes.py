@@ -42,8 +42,9 @@ MEANINGS: Final[dict[ExitCode, str]] = {
     ExitCode.OK: "every product accepted (validate: every product valid; report: no product error)",
     ExitCode.REJECTED: "some products rejected: by the SDK's checks, as unreadable feed lines, or by Criteo",
     ExitCode.USAGE: (
-        "usage, feed or local-file error: bad options, missing credentials, a feed that cannot be read at"
-        " all or was cut short, an unusable --state or --report-out, a mass deletion refused by"
+        "usage, feed or local-file error: bad options, missing credentials, an unusable --app-budget, a feed"
+        " that cannot be read at all or was cut short, an unusable --state or --report-out, a push-many"
+        " manifest that cannot be used (or a feed, state file or report it names), a mass deletion refused by"
         " --delete-missing's guard (--max-delete-fraction)"
     ),
     ExitCode.API: (
@@ -56,7 +57,7 @@ MEANINGS: Final[dict[ExitCode, str]] = {
 #: How one exit code is chosen when several conditions hold.
 PRECEDENCE: Final = (
     "When several apply, the most severe wins: 130, then 3, then 2, then 1"
-    " (rejected products and a refused deletion: 2)."
+    " (rejected products and a refused deletion: 2). push-many exits with its most severe merchant's code."
 )
 
 # Most severe last.

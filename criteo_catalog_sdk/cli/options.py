@@ -1,9 +1,9 @@
 """The global options of ``criteo-catalog`` and the options several commands share.
 
-Global options (``--base-url``, ``--client-id``, ``--client-secret``, ``--api-version``) are declared on
-the group by :func:`global_options` and land in ``click.Context.obj``, a :class:`GlobalOptions`, for
-every command; each falls back to its environment variable. Nothing here imports more than click and
-the SDK's light modules: commands import what they need when they run.
+Global options (``--base-url``, ``--client-id``, ``--client-secret``, ``--api-version``, ``--app-budget``)
+are declared on the group by :func:`global_options` and land in ``click.Context.obj``, a
+:class:`GlobalOptions`, for every command; each falls back to its environment variable. Nothing here
+imports more than click and the SDK's light modules: commands import what they need when they run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, Final, TypeVar
 import click
 
 from criteo_catalog_sdk.api_versions import API_VERSIONS, DEFAULT_API_VERSION
+from criteo_catalog_sdk.budget import DEFAULT_CALLS_PER_MINUTE, ENV_APP_BUDGET
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
 from criteo_catalog_sdk.config import DEFAULT_BASE_URL, ENV_API_URL, ENV_API_VERSION, ENV_CLIENT_ID, ENV_CLIENT_SECRET
 from criteo_catalog_sdk.polling import PollPolicy
@@ -63,6 +64,7 @@ class GlobalOptions:
     client_id: str | None = None
     client_secret: str | None = None
     api_version: str = DEFAULT_API_VERSION
+    app_budget: str | None = None
     retry_deadline: float | None = None
 
     def credentials(self) -> tuple[str, str, str]:
@@ -144,6 +146,19 @@ def global_options(f: F) -> F:
             expose_value=False,
             callback=_store("api_version"),
             help=f"Criteo API generation every command talks to (validate: checks against) [env {ENV_API_VERSION}].",
+        ),
+        click.option(
+            "--app-budget",
+            envvar=ENV_APP_BUDGET,
+            metavar="SPEC",
+            expose_value=False,
+            callback=_store("app_budget"),
+            help=(
+                f"The application's call budget ({DEFAULT_CALLS_PER_MINUTE} calls/min per client id, whichever"
+                " merchant) every API call waits for: memory (this process), off, sqlite:///PATH (shared by"
+                f" the processes of a host), redis://HOST:PORT/DB (shared across hosts) [env {ENV_APP_BUDGET};"
+                " default memory]."
+            ),
         ),
         click.option(
             "--retry-deadline",

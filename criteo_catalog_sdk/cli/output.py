@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import click
@@ -33,6 +33,7 @@ __all__ = [
     "emit_json",
     "error_object",
     "failure_object",
+    "json_chunks",
     "note_object",
     "notice",
     "output_schema",
@@ -99,12 +100,25 @@ def emit_json(obj: Mapping[str, Any], errors: Iterable[Mapping[str, Any]] | None
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
         return
-    head = json.dumps({k: v for k, v in obj.items() if k != "errors"}, ensure_ascii=False)
-    out.write(head[:-1] + (', "errors": [' if len(head) > 2 else '"errors": ['))
-    for i, error in enumerate(errors):
-        out.write((",\n  " if i else "\n  ") + json.dumps(error, ensure_ascii=False))
-    out.write("]}\n")
+    for chunk in json_chunks(obj, "errors", errors):
+        out.write(chunk)
+    out.write("\n")
     out.flush()
+
+
+def json_chunks(obj: Mapping[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """``obj`` as JSON text, in pieces, with ``items`` streamed into it as its last member, the list
+    ``key``. An item is a JSON-ready value, or an iterator of JSON text pieces (a nested stream: the
+    objects of ``push-many``'s merchants, each with its own streamed ``errors``)."""
+    head = json.dumps({k: v for k, v in obj.items() if k != key}, ensure_ascii=False)
+    yield head[:-1] + (f", {json.dumps(key)}: [" if len(head) > 2 else f"{json.dumps(key)}: [")
+    for i, item in enumerate(items):
+        yield ",\n  " if i else "\n  "
+        if isinstance(item, Iterator):
+            yield from item
+        else:
+            yield json.dumps(item, ensure_ascii=False)
+    yield "]}"
 
 
 def notice(label: str, message: str) -> None:

@@ -2,9 +2,11 @@
 for a total.
 
 It follows :class:`~criteo_catalog_sdk.push.progress.ProgressEvent` snapshots: products read and
-validated, products sent (accepted, then reported), throughput and ETA, and, while the push waits
-after a failure, a ``retrying:`` row saying which attempt failed, why, and when the next one goes, so
-that a push retrying an unreachable API never looks frozen.
+validated, products sent (accepted, then reported), throughput, API calls per minute (and the
+application's, against its budget, when the client has one) and ETA, and, while the push waits after a
+failure, a ``retrying:`` row saying which attempt failed, why, and when the next one goes, so that a
+push retrying an unreachable API never looks frozen. :class:`CombinedProgress` shows many merchants'
+pushes (``push-many``) as one.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from criteo_catalog_sdk.budget import AppBudget
     from criteo_catalog_sdk.push.progress import ProgressEvent
 
-__all__ = ["ProgressDisplay", "count_feed_lines", "feed_total"]
+__all__ = ["CombinedProgress", "ProgressDisplay", "application_share", "count_feed_lines", "feed_total"]
 
 
 class ProgressDisplay:
     """A rich progress display driven by ``on_progress`` events; use it as a context manager.
 
-    ``extra`` (a hook for other commands) returns more text for the "sent" row, e.g. calls per minute;
-    ``force_terminal`` draws live even when ``file`` is not a terminal (tests).
+    ``extra`` (``extra_info``, settable once the client is made) returns more text for the "sent" row, e.g.
+    the application's calls (:func:`application_share`); ``force_terminal`` draws live even when
+    ``file`` is not a terminal (tests).
     """
 
     def __init__(
@@ -52,7 +56,7 @@ class ProgressDisplay:
         )
         self._total = total
         self._wait = wait
-        self._extra = extra
+        self.extra_info = extra
         self._read = self._progress.add_task("validated", total=total, info="")
         self._sent = self._progress.add_task("sent", total=total, info="")
 
@@ -75,11 +79,13 @@ class ProgressDisplay:
             + (f", {event.unchanged:,} unchanged" if event.unchanged else ""),
         )
         done = event.done if self._wait else event.accepted
-        info = f"{event.throughput:,.0f} products/s" + (f", {event.throttled} throttled" if event.throttled else "")
+        info = f"{event.throughput:,.0f} products/s, {event.calls_per_minute:,} calls/min"
+        if self.extra_info is not None:
+            info += self.extra_info(event)
+        if event.throttled:
+            info += f", {event.throttled} throttled"
         if self._wait and event.accepted > event.done:
             info += f", {event.accepted - event.done:,} awaiting reports"
-        if self._extra is not None:
-            info += self._extra(event)
         self._progress.update(
             self._sent,
             completed=done,
@@ -93,6 +99,55 @@ class ProgressDisplay:
         """The retry message on display (``None``: nothing is being retried)."""
         message: str | None = self._progress.retrying
         return message
+
+
+def application_share(budget: AppBudget | None) -> Callable[[ProgressEvent], str] | None:
+    """The "sent" row's part about the application: the calls this process made through the
+    application's budget over the last minute, of what the budget allows (``None``, shown as nothing,
+    when there is no client-side budget: unknown)."""
+    if budget is None:
+        return None
+
+    def share(event: ProgressEvent) -> str:
+        return f" (application: {budget.calls_last_minute:,} of {budget.calls_per_minute:,}/min)"
+
+    return share
+
+
+class CombinedProgress:
+    """Many merchants' pushes (``push-many``) on one display, as one push: counts summed, a retry shown
+    with its merchant, the whole finished when every merchant's push is. Call it with
+    ``(merchant_id, event)``; :attr:`latest` keeps each merchant's last event."""
+
+    def __init__(self, merchants: int, display: Callable[[ProgressEvent], object] | None = None) -> None:
+        self.merchants = merchants
+        self.display = display
+        self.latest: dict[int, ProgressEvent] = {}
+
+    def __call__(self, merchant: int, event: ProgressEvent) -> None:
+        """Record a merchant's event and show the sum."""
+        self.latest[merchant] = event
+        if self.display is not None:
+            self.display(self.combined())
+
+    @property
+    def calls(self) -> int:
+        """API calls of every merchant's push so far (exact for the pushes that finished)."""
+        return sum(event.calls for event in self.latest.values())
+
+    def combined(self) -> ProgressEvent:
+        """The sum of the merchants' last events."""
+        import typing
+
+        from criteo_catalog_sdk.push.progress import ProgressEvent
+
+        events = self.latest.values()
+        counters = [name for name, hint in typing.get_type_hints(ProgressEvent).items() if hint in (int, float)]
+        summed = {name: sum(getattr(e, name) for e in events) for name in counters}
+        retrying = next((f"merchant {m}: {e.retrying}" for m, e in self.latest.items() if e.retrying), None)
+        finished = len(self.latest) == self.merchants and all(e.finished for e in events)
+        elapsed = max((e.elapsed for e in events), default=0.0)
+        return ProgressEvent(**{**summed, "elapsed": elapsed, "finished": finished, "retrying": retrying})
 
 
 def _progress_class() -> type[Any]:

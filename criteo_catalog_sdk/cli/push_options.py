@@ -2,9 +2,10 @@
 :class:`~criteo_catalog_sdk.push.options.PushOptions` field, its default taken from ``PushOptions()`` and
 its range checked by ``PushOptions`` itself (one definition of each rule).
 
-``push`` (and a future ``push-many``) decorate themselves with :func:`push_settings`, then build the
-settings with :func:`push_options_from`; :func:`local_output_options` adds ``--state`` and
-``--report-out``.
+``push`` decorates itself with :func:`push_settings`, then builds the settings with
+:func:`push_options_from`; :func:`local_output_options` adds ``--state`` and ``--report-out``.
+``push-many``'s manifest names the same fields as these options do (:data:`PUSH_FIELDS`) and reports a
+refused value with :func:`setting_problem`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from criteo_catalog_sdk.push.options import PushOptions, UnknownFields
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["PUSH_FIELDS", "local_output_options", "push_options_from", "push_settings", "unknown_fields_given"]
+__all__ = [
+    "PUSH_FIELDS",
+    "local_output_options",
+    "push_options_from",
+    "push_settings",
+    "setting_problem",
+    "unknown_fields_given",
+]
 
 _DEFAULTS: Final = PushOptions()
 
@@ -91,9 +99,19 @@ def push_options_from(params: Mapping[str, Any], **override: Any) -> PushOptions
     try:
         return PushOptions(**settings)
     except InvalidRequestError as exc:
-        name = next((n for n in settings if f" {n} " in f" {exc} "), None)
+        name, _ = setting_problem(exc, settings)
         option = f"--{name.replace('_', '-')}: " if name is not None else ""
         raise CommandError(f"{option}{exc}", ExitCode.USAGE, kind="UsageError") from None
+
+
+def setting_problem(error: InvalidRequestError, settings: Mapping[str, Any]) -> tuple[str | None, str]:
+    """Which of ``settings`` a ``PushOptions`` refusal is about (``None``: it cannot be told), and the
+    refusal's text as the option's own: "must be an integer >= 1"."""
+    text = str(error)
+    name = next((n for n in settings if f" {n} " in f" {text} "), None)
+    if name is not None:
+        text = text.removeprefix(f"push setting {name} ")
+    return name, text
 
 
 def unknown_fields_given(ctx: click.Context) -> bool:

@@ -1,6 +1,7 @@
 """What a push prints: its ``--json`` object (``$defs/push`` of the schema) and its human summary.
 
-Shared by every command that pushes (``push``, ``delete``; a ``push-many`` would print one per feed).
+Shared by every command that pushes (``push``, ``delete``; ``push-many`` puts one object per merchant in
+its own).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from criteo_catalog_sdk.cli.verdict import Problem, error_of
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.cli.push_request import PushRequest
-    from criteo_catalog_sdk.push.pipeline import PushAborted
     from criteo_catalog_sdk.push.result import PushResult
 
-__all__ = ["aborted_object", "print_summary", "push_object"]
+__all__ = ["print_summary", "push_object", "stopped_object"]
 
 
 def _head(request: PushRequest, api_version: str, code: ExitCode) -> dict[str, Any]:
@@ -48,17 +48,23 @@ def push_object(
     }
 
 
-def aborted_object(request: PushRequest, api_version: str, aborted: PushAborted, error: CommandError) -> dict[str, Any]:
-    """A push that stopped early (``PushAborted``): what was done, and why it stopped."""
+def stopped_object(
+    request: PushRequest, api_version: str, stopped: BaseException, error: CommandError
+) -> dict[str, Any]:
+    """A push that stopped early (``error`` says why): what was done, when the library could tell
+    (``PushAborted``: its summary and operations), else nothing."""
+    from criteo_catalog_sdk.push.pipeline import PushAborted
     from criteo_catalog_sdk.push.result import Summary
 
-    summary = aborted.summary if aborted.summary is not None else Summary()
+    aborted = stopped if isinstance(stopped, PushAborted) else None
+    summary = aborted.summary if aborted is not None and aborted.summary is not None else Summary()
+    operations = aborted.operations if aborted is not None else ()
     return {
         **_head(request, api_version, ExitCode(error.exit_code)),
         "resumed": False,
         "counts": summary.to_dict(),
-        "batches": len(aborted.operations),
-        "operations": list(aborted.operations),
+        "batches": len(operations),
+        "operations": list(operations),
         "notes": [],
         "error": {"type": error.kind, "message": error.message},
     }

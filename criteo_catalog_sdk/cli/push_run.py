@@ -1,17 +1,21 @@
-"""Run one push for a command (``push``, ``delete``; a ``push-many`` would run one per feed) and print
-its outcome: local outputs checked first, the library's push, failures mapped to exit codes, the
-verdict, then JSON or the human summary.
+"""Run one push for a command (``push``, ``delete``) and print its outcome: local outputs checked first,
+the library's push, failures mapped to exit codes, the verdict, then JSON or the human summary.
+
+``push-many`` shares the pieces that judge a push: :func:`settle` (the report written, the problems,
+the exit code of a finished push) and :func:`stopped` (the error of a push that did not finish).
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from criteo_catalog_sdk.cli import output, push_output
+from criteo_catalog_sdk.cli.client import app_budget_of, client_settings
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of
 from criteo_catalog_sdk.cli.local_files import check_report_out, write_report
 from criteo_catalog_sdk.cli.options import GlobalOptions, options_of
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
     from criteo_catalog_sdk.cli.progress import ProgressDisplay
     from criteo_catalog_sdk.push.result import PushResult
 
-__all__ = ["FeedWatch", "PushRequest", "run_push"]  # the first two re-exported from push_request
+__all__ = ["FeedWatch", "PushRequest", "Settled", "run_push", "settle", "stopped"]  # the first two from push_request
 
 
 def run_push(ctx: click.Context, request: PushRequest) -> ExitCode:
@@ -30,53 +34,58 @@ def run_push(ctx: click.Context, request: PushRequest) -> ExitCode:
     glob = options_of(ctx)
     if request.report_out is not None:
         check_report_out(request.report_out)
-    credentials = None if request.options.dry_run else glob.credentials()
+    if request.options.dry_run:
+        app_budget_of(glob)  # nothing is sent, but a spec that cannot be used is still refused
+        settings = None
+    else:
+        settings = client_settings(glob)
     display = None
     if request.show_progress:
         from criteo_catalog_sdk.cli.progress import ProgressDisplay
 
         display = ProgressDisplay(request.progress_total, wait=request.options.wait)
     try:
-        result = _execute(request, glob, credentials, display)
+        result = _execute(request, glob, settings, display)
     except BaseException as exc:
-        raise _failure(request, glob, exc) from None
+        from criteo_catalog_sdk.push.pipeline import PushAborted
+
+        error = stopped(request, exc)
+        if error is None:
+            raise
+        if request.as_json and isinstance(exc, PushAborted):  # what was done before it stopped
+            output.emit_json(push_output.stopped_object(request, glob.api_version, exc, error), errors=())
+            error.reported = True
+        raise error from None
     with result:
         return _finish(request, glob, result)
 
 
 def _execute(
-    request: PushRequest,
-    glob: GlobalOptions,
-    credentials: tuple[str, str, str] | None,
-    display: ProgressDisplay | None,
+    request: PushRequest, glob: GlobalOptions, settings: dict[str, Any] | None, display: ProgressDisplay | None
 ) -> PushResult:
     async def run() -> PushResult:
         from criteo_catalog_sdk.push import pipeline
 
-        settings: dict[str, Any] = {
+        push: dict[str, Any] = {
             "merchant_id": request.merchant_id,
             "deletes": request.deletes,
             "state": request.state,
             "on_progress": display,
             "options": request.options,
         }
-        if credentials is None:  # a dry run: checked against the chosen generation, nothing sent
+        if settings is None:  # a dry run: checked against the chosen generation, nothing sent
             from criteo_catalog_sdk.push.api import DryRunApi
 
-            return await pipeline.push(DryRunApi(glob.api_version), request.products, **settings)
+            return await pipeline.push(DryRunApi(glob.api_version), request.products, **push)
         from criteo_catalog_sdk.async_client import AsyncCatalogClient
         from criteo_catalog_sdk.polling import PollPolicy
 
-        base_url, client_id, client_secret = credentials
-        async with AsyncCatalogClient(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            api_version=glob.api_version,
-            retry=glob.retry_policy(),
-            polling=PollPolicy(initial_delay=request.first_poll),
-        ) as client:
-            return await client.push(request.products, **settings)
+        async with AsyncCatalogClient(**settings, polling=PollPolicy(initial_delay=request.first_poll)) as client:
+            if display is not None:
+                from criteo_catalog_sdk.cli.progress import application_share
+
+                display.extra_info = application_share(client.app_budget)
+            return await client.push(request.products, **push)
 
     if display is None:
         return asyncio.run(run())
@@ -84,8 +93,12 @@ def _execute(
         return asyncio.run(run())
 
 
-def _failure(request: PushRequest, glob: GlobalOptions, exc: BaseException) -> BaseException:
-    """The :class:`CommandError` for a push that did not finish (or ``exc`` itself: not ours to map)."""
+def stopped(request: PushRequest, exc: BaseException) -> CommandError | None:
+    """The :class:`CommandError` of a push that did not finish (``None``: not ours to map, let it go).
+
+    Ctrl-C is 130; a push the library aborted (credentials refused, 410, the API down) 3; an unusable
+    state file or setting 2; a feed that cannot be opened 2.
+    """
     from criteo_catalog_sdk.errors import CriteoError
     from criteo_catalog_sdk.push.pipeline import PushAborted
 
@@ -94,24 +107,30 @@ def _failure(request: PushRequest, glob: GlobalOptions, exc: BaseException) -> B
             text = f"the journal is consistent (state {request.state}); run the same command again to resume"
         else:
             text = "nothing was journaled (no --state); the batches sent so far stay sent"
-        error = CommandError(text, ExitCode.INTERRUPTED, kind="Interrupted", label="interrupted")
-    elif isinstance(exc, PushAborted):
+        return CommandError(text, ExitCode.INTERRUPTED, kind="Interrupted", label="interrupted")
+    if isinstance(exc, PushAborted):
         cause = exc.cause if exc.cause is not None else exc
-        error = CommandError(str(exc), ExitCode.API, kind=type(cause).__name__)
-        if request.as_json:  # what was done before it stopped, in the push's own shape
-            obj = push_output.aborted_object(request, glob.api_version, exc, error)
-            output.emit_json(obj, errors=())
-            error.reported = True
-    elif isinstance(exc, CriteoError):  # refused before sending (state file, settings, URL), or an API error
-        error = CommandError(str(exc), exit_code_of(exc), kind=type(exc).__name__)
-    elif isinstance(exc, OSError | ValueError):
-        error = CommandError(f"cannot read the feed: {exc}", ExitCode.USAGE, kind=type(exc).__name__)
-    else:
-        return exc
-    return error
+        return CommandError(str(exc), ExitCode.API, kind=type(cause).__name__)
+    if isinstance(exc, CriteoError):  # refused before sending (state file, settings, URL), or an API error
+        return CommandError(str(exc), exit_code_of(exc), kind=type(exc).__name__)
+    if isinstance(exc, OSError | ValueError):
+        return CommandError(f"cannot read the feed: {exc}", ExitCode.USAGE, kind=type(exc).__name__)
+    return None
 
 
-def _finish(request: PushRequest, glob: GlobalOptions, result: PushResult) -> ExitCode:
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """A finished push judged: its exit code, the problems beyond rejected products (most important
+    first), and whether ``--report-out`` (if any) was written."""
+
+    code: ExitCode
+    problems: list[Problem]
+    report_written: bool
+
+
+def settle(request: PushRequest, result: PushResult) -> Settled:
+    """Write the push's report (if asked) and judge the push: rejected products, pending reports, a feed
+    cut short, a refused deletion, a report that could not be written."""
     options = request.options
     report_error = None
     if request.report_out is not None:
@@ -129,17 +148,21 @@ def _finish(request: PushRequest, glob: GlobalOptions, result: PushResult) -> Ex
         report_timeout=options.report_timeout,
         report_error=report_error,
     )
-    code = exit_code(result.summary.rejected, problems)
+    return Settled(exit_code(result.summary.rejected, problems), problems, report_error is None)
+
+
+def _finish(request: PushRequest, glob: GlobalOptions, result: PushResult) -> ExitCode:
+    settled = settle(request, result)
     if request.as_json:
-        obj = push_output.push_object(request, glob.api_version, result, code, problems)
+        obj = push_output.push_object(request, glob.api_version, result, settled.code, settled.problems)
         output.emit_json(obj, errors=(output.outcome_error(o) for o in result.rejected()))
     else:
         unit = request.feed.unit if request.feed is not None else "line"
-        push_output.print_summary(request, glob.api_version, result, unit=unit, report_written=report_error is None)
-    for problem in problems:
+        push_output.print_summary(request, glob.api_version, result, unit=unit, report_written=settled.report_written)
+    for problem in settled.problems:
         output.notice("Error", problem.message)
     for note in result.notes:
         if note.kind == "deprecation":
             output.notice("warning", note.message)
     sys.stdout.flush()
-    return code
+    return settled.code

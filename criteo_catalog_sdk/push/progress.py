@@ -29,7 +29,7 @@ class ProgressEvent:
     - ``retrying``: what the push is waiting for after a failure (attempt, reason, next wait), ``None``
       when nothing fails;
     - ``calls_per_minute``: API calls (batches and report polls) this push made over the last minute,
-      against the application's budget of 250.
+      against the application's budget of 250; ``calls``: all of them since the push started.
     """
 
     read: int = 0
@@ -48,6 +48,7 @@ class ProgressEvent:
     finished: bool = False
     retrying: str | None = None
     calls_per_minute: int = 0
+    calls: int = 0
 
 
 ProgressCallback = Callable[[ProgressEvent], object]
@@ -80,6 +81,7 @@ class ProgressTracker:
         self.batches = 0
         self.throttled = 0
         self.retrying: str | None = None
+        self.calls = 0
         self._calls: deque[float] = deque()  # when this push's API calls were made (last minute)
 
     def snapshot(self, finished: bool = False) -> ProgressEvent:
@@ -102,11 +104,13 @@ class ProgressTracker:
             finished=finished,
             retrying=self.retrying,
             calls_per_minute=self.calls_last_minute(),
+            calls=self.calls,
         )
 
     def called(self) -> None:
         """One API call was made (a batch sent or a report polled)."""
         now = self._clock()
+        self.calls += 1
         self._calls.append(now)
         while self._calls and self._calls[0] < now - 60:
             self._calls.popleft()

@@ -1,4 +1,4 @@
-"""--report-out is checked before the first request, and written only at the end."""
+"""--report-out (and a manifest's feeds) are checked before the first request; reports written only at the end."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from criteo_catalog_sdk.cli.exit_codes import CommandError
-from criteo_catalog_sdk.cli.local_files import check_report_out, write_report
+from criteo_catalog_sdk.cli.local_files import check_feed, check_report_out, write_report
 from criteo_catalog_sdk.push.result import ProductOutcome, PushResult
 
 
@@ -54,3 +54,14 @@ def test_write_report_picks_the_format_by_suffix(tmp_path: Path) -> None:
     write_report(result, str(tmp_path / "out.json"))
     assert (tmp_path / "out.CSV").read_text().startswith("position,product_id,status")
     assert (tmp_path / "out.json").read_text().startswith('{"merchantId": 5')
+
+
+def test_a_feed_that_cannot_be_opened_is_refused_naming_it(tmp_path: Path) -> None:
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("{}\n")
+    check_feed(str(feed))
+    for path, reason in ((tmp_path / "none.jsonl", "No such file or directory"), (tmp_path, "is a directory")):
+        with pytest.raises(CommandError) as info:
+            check_feed(str(path), "merchant 5: feed")
+        assert info.value.exit_code == 2 and info.value.kind == "FeedError"
+        assert info.value.message == f"merchant 5: feed {path}: {reason}"
