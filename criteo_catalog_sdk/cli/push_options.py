@@ -53,7 +53,12 @@ def _value(name: str, type: Any, help: str, metavar: str | None = None) -> Calla
 
 #: PushOptions field -> its option. The order is the order of ``--help``.
 PUSH_FIELDS: Final[dict[str, Callable[[F], F]]] = {
-    "batch_size": _value("batch_size", int, "Products per batch (an integer >= 1).", "N"),
+    "batch_size": _value(
+        "batch_size",
+        int,
+        "Products per batch at most (an integer >= 1); a batch holds about a second of --rate-limit, 8 MB at most.",
+        "N",
+    ),
     "rate_limit": _value("rate_limit", float, "Products per second for the merchant (> 0).", "N"),
     "concurrency": _value("concurrency", int, "Batches in flight (an integer >= 1).", "N"),
     "delta": _flag("delta", "Send only products new or changed since the last push with --state (or due a refresh)."),
