@@ -1,4 +1,4 @@
-"""Run the benchmarks of issue 8 (B1..B7), write ``bench/results.json`` and print the results table.
+"""Run the benchmarks of issues 8 and 15 (B1..B9), write ``bench/results.json`` and print the results table.
 
     .venv/bin/python bench/run.py                  # everything (make bench), under 10 minutes
     .venv/bin/python bench/run.py --only B1,B3     # some; their entries of the results file are replaced
@@ -27,13 +27,23 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script (bench/run.py): make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-KEYS = ("B1", "B2", "B3", "B4", "B5", "B6", "B7")
+KEYS = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 
 def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
     """The benchmark of each key, at full or smoke size."""
-    from bench import b1_push, b3_report, b4_send, b5_memory, b7_import, push_cpu, simulator_capacity
+    from bench import (
+        b1_push,
+        b3_report,
+        b4_send,
+        b5_memory,
+        b7_import,
+        b8_agency,
+        b9_cpu,
+        push_cpu,
+        simulator_capacity,
+    )
 
     if smoke:
         return {
@@ -46,6 +56,8 @@ def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
                 runs=1, duration=0.3, concurrency=2, batch_size=100, check_server=False
             ),
             "B7": lambda: b7_import.measure(runs=1),
+            "B8": lambda: b8_agency.measure(merchants=2, n=600, runs=1),
+            "B9": lambda: b9_cpu.measure(1000, runs=1),
         }
     return {
         "B1": lambda: b1_push.measure(),
@@ -59,6 +71,8 @@ def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
         "B5": lambda: b5_memory.measure(big_runs=1),
         "B6": lambda: simulator_capacity.measure(),
         "B7": lambda: b7_import.measure(),
+        "B8": lambda: b8_agency.measure(),
+        "B9": lambda: b9_cpu.measure(),
     }
 
 
