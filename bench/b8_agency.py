@@ -55,6 +55,15 @@ JUDGED = ("many", "shared")
 FIRST_MERCHANT = 20_000
 
 
+def floors(n: int, calls: int, rate: float, calls_per_minute: int) -> tuple[float, float]:
+    """The fewest seconds merchants of ``n`` products each (in parallel) and ``calls`` API calls in all can
+    take: from a full call budget (``calls_per_minute`` may be spent at once), and issue 15's rate-only
+    floor ``max(n / rate, calls / calls_per_minute per minute)``."""
+    product_floor = n / rate
+    from_full = max(product_floor, call_floor(max(0, calls - calls_per_minute), calls_per_minute))
+    return from_full, max(product_floor, call_floor(calls, calls_per_minute))
+
+
 def child(mode: str, url: str, feed: str, merchants: list[int], client_id: str, budget: str) -> dict[str, Any]:
     """The measured process: push ``feed`` to ``merchants`` (``many``: all at once with ``push_many``;
     ``one``: the single merchant with ``push``); returns its times, outcomes and the 429s it got."""
@@ -173,9 +182,7 @@ def measure(
     batches, per_merchant = plan_calls(n, RATE)
     needed = per_merchant * merchants
     cpm = sim.CALLS_PER_MINUTE
-    product_floor = n / RATE
-    floor = max(product_floor, call_floor(max(0, needed - cpm), cpm))
-    rate_floor = max(product_floor, call_floor(needed, cpm))
+    floor, rate_floor = floors(n, needed, RATE, cpm)
     title = f"agency: {merchants} merchants x {n:,} products, one application (wall / floor)"
     goal = f"<= {RATIO_GOAL}; call-budget 429s <= {THROTTLE_GOAL:.0%}"
     tmp = Path(tempfile.mkdtemp(prefix="criteo-bench-b8-"))
