@@ -1,7 +1,7 @@
 """B8: an agency: several merchants of one application pushed at once, against one simulator enforcing
 both of Criteo's bounds (3000 products/s per merchant, 250 API calls per minute per application).
 
-    .venv/bin/python -m bench.b8_agency [--merchants 3] [--products 30000] [--runs 5] [--variants many,shared,separate]
+    .venv/bin/python -m bench.b8_agency [--merchants 3] [--products 100000] [--runs 5] [--variants many,shared,separate]
 
 Every merchant pushes the same JSON Lines feed, read with ``read_feed`` as the CLI does, with default
 :class:`~criteo_catalog_sdk.push.options.PushOptions` (batches of 2,700, 4 in flight, 3000/s) and
@@ -175,7 +175,7 @@ class Agency:
 
 
 def measure(
-    merchants: int = 3, n: int = 30_000, runs: int = MIN_RUNS, variants: tuple[str, ...] = VARIANTS
+    merchants: int = 3, n: int = 100_000, runs: int = MIN_RUNS, variants: tuple[str, ...] = VARIANTS
 ) -> BenchResult:
     """B8: median wall time of each variant over the floor, and the share of calls the call budget refused."""
     started = time.perf_counter()
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--client-id", help=argparse.SUPPRESS)
     ap.add_argument("--budget", help=argparse.SUPPRESS)
     ap.add_argument("--merchants", type=int, default=3)
-    ap.add_argument("--products", type=int, default=30_000, help="products per merchant")
+    ap.add_argument("--products", type=int, default=100_000, help="products per merchant (issue 15: 100,000)")
     ap.add_argument("--runs", type=int, default=MIN_RUNS)
     ap.add_argument("--variants", default=",".join(VARIANTS), help=f"among {', '.join(VARIANTS)}")
     args = ap.parse_args(argv)

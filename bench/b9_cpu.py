@@ -11,13 +11,14 @@ size follows the rate). The figure is the process CPU time (user + system, every
 ``time.process_time``) from the client's creation to the result's closing, over the products (goal:
 <= 30 us/product, issue 15 item 5).
 
-The split, from the same run: the CPU of the journal's worker thread (every ``PushState.journal_call``,
-measured with ``time.thread_time`` inside the call), of the HTTP calls (``CatalogClient._execute`` on
-its worker threads: request, auth, httpx, answer reading), the main thread (event loop: feed reading,
-the SDK path of B2 without the body join, the pipeline's stages) and the rest. The main thread is split
-further by two passes over the feed after the push: reading it alone (``read_feed``), and reading it
-with the SDK path (``EntryBuilder.insert`` + ``Chunker.add``). One more run (not measured) profiles the
-main thread and the journal thread with cProfile: their costliest functions are in ``metrics``.
+The split by thread, from the same runs (``time.thread_time`` where each part runs, a few hundred
+clock reads per push): the journal's worker thread (every ``PushState.journal_call``), the HTTP calls
+(``CatalogClient._execute`` on their worker threads: request, auth, httpx, answer reading), the main
+thread (the event loop: the reader, senders and watchers), and the rest. One more run times the main
+thread's per-product steps too (feed reading: the reader's ``_chunks``; building entries:
+``Reader._built``, i.e. validation, serialization, hash); its two clock reads per product cost about a
+microsecond per product, so it is not one of the measured runs. Another profiles the main and journal
+threads with cProfile timed by thread CPU: their costliest functions are in ``metrics``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import cProfile
 import functools
 import io
+import itertools
 import json
 import pstats
 import shutil
@@ -37,6 +39,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import anyio
 
 from bench import catalog, sim
 from bench.b1_push import POLL
@@ -51,7 +55,8 @@ NO_PACING = 1_000_000.0
 FIRST_MERCHANT = 30_000
 #: Entries per batch: the default at Criteo's 3,000 products/s (the batch size follows the rate).
 BATCH = effective_batch_size(PushOptions())
-PARTS = ("main", "journal", "http", "other")
+#: The threads whose CPU is timed (``other``: the rest of the process).
+THREADS = ("main", "journal", "http")
 
 
 class Profiles:
@@ -85,7 +90,7 @@ class Split:
     """CPU seconds per part of the push, added from several threads."""
 
     def __init__(self) -> None:
-        self.seconds = dict.fromkeys(PARTS, 0.0)
+        self.seconds = dict.fromkeys((*THREADS, "other", "read", "build"), 0.0)
         self._lock = threading.Lock()
 
     def add(self, part: str, seconds: float) -> None:
@@ -126,17 +131,51 @@ def _instrument(split: Split, journal_profiles: Profiles | None) -> None:
     CatalogClient._execute = timed_execute  # type: ignore[method-assign]
 
 
-def child(feed: str, url: str, merchant_id: int, state: str, *, profile: bool = False) -> dict[str, Any]:
-    """The measured process: push ``feed`` once, then time the feed passes; returns the figures."""
+def _instrument_reader(split: Split) -> None:
+    """Time the reader's two per-product steps on the main thread (the split run only: two clock reads
+    per product and chunk cost about a microsecond per product): pulling inputs from the feed (the
+    reader's ``_chunks``) and building each entry (``Reader._built``: validation, serialization, hash)."""
+    from criteo_catalog_sdk.push.pipeline import reader
+
+    built = reader.Reader._built
+
+    def timed_built(self: reader.Reader, index: int, item: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return built(self, index, item)
+        finally:
+            split.add("build", time.thread_time() - started)
+
+    async def timed_chunks(products: Any) -> Any:
+        iterator = iter(products)
+        while True:
+            started = time.thread_time()
+            chunk = list(itertools.islice(iterator, reader.READ_CHUNK))
+            split.add("read", time.thread_time() - started)
+            if not chunk:
+                return
+            yield chunk
+            await anyio.sleep(0)
+
+    reader.Reader._built = timed_built  # type: ignore[method-assign]
+    reader._chunks = timed_chunks
+
+
+def child(feed: str, url: str, merchant_id: int, state: str, *, mode: str = "measure") -> dict[str, Any]:
+    """The measured process: push ``feed`` once; returns its CPU figures.
+
+    ``mode``: ``measure`` (threads timed per call), ``split`` (the main thread's per-product steps timed
+    too), ``profile`` (the main and journal threads profiled with cProfile).
+    """
     from criteo_catalog_sdk import CatalogClient
-    from criteo_catalog_sdk.push.chunking import Chunker
-    from criteo_catalog_sdk.push.feeds import FeedRecord, read_feed
-    from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry
+    from criteo_catalog_sdk.push.feeds import read_feed
 
     split = Split()
-    main_profiles = Profiles() if profile else None
-    journal_profiles = Profiles() if profile else None
+    main_profiles = Profiles() if mode == "profile" else None
+    journal_profiles = Profiles() if mode == "profile" else None
     _instrument(split, journal_profiles)
+    if mode == "split":
+        _instrument_reader(split)
 
     def push() -> tuple[int, int]:
         with CatalogClient("bench-b9", "bench", base_url=url, polling=POLL, app_budget="off") as client:
@@ -149,44 +188,24 @@ def child(feed: str, url: str, merchant_id: int, state: str, *, profile: bool = 
     cpu, wall = time.process_time(), time.perf_counter()
     upserted, batches = split.timed("main", push, main_profiles)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    split.seconds["other"] = cpu - sum(split.seconds[p] for p in PARTS if p != "other")
-
-    started = time.process_time()
-    products = sum(1 for _ in read_feed(feed))
-    read_cpu = time.process_time() - started
-    started = time.process_time()
-    builder, chunker = EntryBuilder(merchant_id), Chunker(BATCH)
-    for record in read_feed(feed):
-        if type(record) is FeedRecord:
-            entry = builder.insert(record.line, record.product)
-            if type(entry) is PreparedEntry:
-                chunker.add(entry)
-    chunker.flush()
-    build_cpu = time.process_time() - started
-    report: dict[str, Any] = {
-        "products": products,
-        "upserted": upserted,
-        "batches": batches,
-        "cpu": cpu,
-        "wall": wall,
-        **split.seconds,
-        "read": read_cpu,
-        "sdk_path": build_cpu - read_cpu,
-    }
+    split.seconds["other"] = cpu - sum(split.seconds[p] for p in THREADS)
+    report: dict[str, Any] = {"upserted": upserted, "batches": batches, "cpu": cpu, "wall": wall, **split.seconds}
     if main_profiles is not None and journal_profiles is not None:
         report["main_profile"] = main_profiles.top()
         report["journal_profile"] = journal_profiles.top()
     return report
 
 
-def run_child(feed: Path, url: str, merchant_id: int, state: Path, *, profile: bool = False) -> dict[str, Any]:
-    """One measured push in a child process; returns its report."""
+def run_child(feed: Path, url: str, merchant_id: int, state: Path, mode: str = "measure") -> dict[str, Any]:
+    """One push in a child process; returns its report."""
     command = [PYTHON, "-m", "bench.b9_cpu", "--child", str(feed), "--url", url, "--merchant", str(merchant_id)]
-    command += ["--state", str(state), *(["--profile"] if profile else [])]
+    command += ["--state", str(state), "--mode", mode]
     done = subprocess.run(command, capture_output=True, text=True, env=child_env(), cwd=ROOT, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the B9 child failed ({done.returncode}): {done.stderr[-2000:]}")
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if report["upserted"] <= 0:
+        raise RuntimeError(f"the B9 push upserted nothing: {report}")
     return report
 
 
@@ -196,52 +215,59 @@ def measure(n: int = 100_000, runs: int = MIN_RUNS, *, profile: bool = True) -> 
     tmp = Path(tempfile.mkdtemp(prefix="criteo-bench-b9-"))
     process = sim.start(0)
     reports: list[dict[str, Any]] = []
-    profiled: dict[str, Any] = {}
     try:
         feed = tmp / "feed.jsonl"
         size = catalog.write_feed(feed, n, prefix="CPU")
+        url = process.base_url
         for run in range(runs):
-            report = run_child(feed, process.base_url, FIRST_MERCHANT + run, tmp / f"state-{run}.sqlite3")
-            if report["upserted"] != n:
-                raise RuntimeError(f"the B9 push did not upsert every product: {report}")
-            reports.append(report)
+            reports.append(run_child(feed, url, FIRST_MERCHANT + run, tmp / f"state-{run}.sqlite3"))
+        split = run_child(feed, url, FIRST_MERCHANT + runs, tmp / "split.sqlite3", "split")
+        profiled: dict[str, Any] = {}
         if profile:
-            profiled = run_child(feed, process.base_url, FIRST_MERCHANT + runs, tmp / "profiled.sqlite3", profile=True)
+            profiled = run_child(feed, url, FIRST_MERCHANT + runs + 1, tmp / "profile.sqlite3", "profile")
     finally:
         process.close()
         shutil.rmtree(tmp, ignore_errors=True)
-    us = {key: median([r[key] for r in reports]) / n * 1e6 for key in ("cpu", *PARTS, "read", "sdk_path")}
+    if any(r["upserted"] != n for r in [*reports, split]):
+        raise RuntimeError(f"a B9 push did not upsert every product: {[r['upserted'] for r in reports]}")
+    us = {key: median([r[key] for r in reports]) / n * 1e6 for key in ("cpu", *THREADS, "other")}
     value = us["cpu"]
-    loop_rest = us["main"] - us["read"] - us["sdk_path"]
+    one = {key: split[key] / n * 1e6 for key in ("cpu", "main", "read", "build")}
+    pipeline = one["main"] - one["read"] - one["build"]
     detail = (
         f"CatalogClient.push(read_feed(feed), state=<fresh SQLite file>) of {n:,} realistic products"
         f" ({size / 1e6:.0f} MB JSON Lines) in a child process, to the simulator in its own process with its limits"
         f" off; rate_limit={NO_PACING:g} (pacing off), batch_size={BATCH:,} (the default batches at 3,000/s:"
-        f" {median([r['batches'] for r in reports]):.0f} batches), app_budget=off,"
-        f" wait=True. Process CPU (user + sys, all threads), median of {runs} runs: {value:.1f} us/product"
-        f" ({median([r['wall'] for r in reports]):.1f} s wall). Split (us/product): main thread {us['main']:.1f}"
-        f" (of which feed reading {us['read']:.1f}, SDK entry path {us['sdk_path']:.1f}, pipeline and event loop"
-        f" {loop_rest:.1f}), journal thread {us['journal']:.1f}, HTTP calls {us['http']:.1f}, other"
-        f" {us['other']:.1f}."
+        f" {median([r['batches'] for r in reports]):.0f} batches), app_budget=off, wait=True. Process CPU (user +"
+        f" sys, all threads), median of {runs} runs: {value:.1f} us/product"
+        f" ({median([r['wall'] for r in reports]):.1f} s wall). By thread (us/product): main (event loop)"
+        f" {us['main']:.1f}, journal {us['journal']:.1f}, HTTP calls {us['http']:.1f}, other {us['other']:.1f}."
+        f" The main thread of one more run with its per-product steps timed (total {one['cpu']:.1f}, main"
+        f" {one['main']:.1f}): feed reading {one['read']:.1f}, building entries (validation, serialization,"
+        f" hash) {one['build']:.1f}, the rest of the pipeline {pipeline:.1f}."
     )
     metrics: dict[str, Any] = {
         "products": n,
         "us_per_product": value,
         **{f"{k}_us_per_product": v for k, v in us.items() if k != "cpu"},
-        "loop_rest_us_per_product": loop_rest,
+        "split_run_us_per_product": one["cpu"],
+        "split_main_us_per_product": one["main"],
+        "read_us_per_product": one["read"],
+        "build_us_per_product": one["build"],
+        "pipeline_us_per_product": pipeline,
         "wall_seconds": median([r["wall"] for r in reports]),
     }
     if profiled:
         metrics["main_thread_profile"] = profiled.get("main_profile", [])
         metrics["journal_thread_profile"] = profiled.get("journal_profile", [])
         detail += (
-            " Costliest own time, main thread: "
+            " Costliest own CPU time under cProfile (one more run; it inflates small functions), main thread: "
             + ", ".join(profiled.get("main_profile", [])[:5])
             + "; journal thread: "
             + ", ".join(profiled.get("journal_profile", [])[:5])
-            + " (cProfile, one more run)."
+            + "."
         )
-    samples = {f"{k}_seconds": [r[k] for r in reports] for k in ("cpu", *PARTS, "read", "sdk_path", "wall")}
+    samples = {f"{k}_seconds": [r[k] for r in reports] for k in ("cpu", *THREADS, "other", "wall")}
     return BenchResult(
         "B9",
         f"client CPU of a whole push, {n:,} products, JSON Lines feed + state file",
@@ -263,13 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", help=argparse.SUPPRESS)
     ap.add_argument("--merchant", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--state", help=argparse.SUPPRESS)
-    ap.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--mode", default="measure", choices=("measure", "split", "profile"), help=argparse.SUPPRESS)
     ap.add_argument("--products", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=MIN_RUNS)
     ap.add_argument("--no-profile", action="store_true", help="skip the profiled run")
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.url, args.merchant, args.state, profile=args.profile)))
+        print(json.dumps(child(args.child, args.url, args.merchant, args.state, mode=args.mode)))
         return 0
     result = measure(args.products, args.runs, profile=not args.no_profile)
     print(f"{result.key} {result.title}: {fmt(result.value)} {result.unit} (goal {result.goal}, met {result.met})")

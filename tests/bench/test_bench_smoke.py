@@ -55,7 +55,8 @@ def test_every_benchmark_runs_at_smoke_size(tmp_path: Path) -> None:
     for variant in ("many", "shared", "separate"):  # every way of pushing an agency ran and was counted
         assert results["B8"]["metrics"][f"{variant}_calls"] >= results["B8"]["metrics"]["plan_calls"], variant
     b9 = results["B9"]["metrics"]
-    assert b9["journal_us_per_product"] > 0 and b9["http_us_per_product"] > 0 and b9["read_us_per_product"] > 0
+    assert b9["journal_us_per_product"] > 0 and b9["http_us_per_product"] > 0
+    assert b9["read_us_per_product"] > 0 and b9["build_us_per_product"] > 0  # the split run timed the reader
     assert b9["main_thread_profile"] and b9["journal_thread_profile"]
     # The table printed (and pasted into the README) lists every benchmark.
     for key in KEYS:
