@@ -31,9 +31,11 @@ answers' ``x-ratelimit-limit`` (:class:`bench.sim.ThrottleTally`); calls from th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -130,6 +132,16 @@ def run_children(commands: list[list[str]]) -> list[dict[str, Any]]:
     return reports
 
 
+def budget_rows(path: Path) -> int:
+    """Calls a shared SQLite budget recorded (pyrate-limiter's table; -1 if it cannot be read): every
+    process's calls must be there, or the processes did not share it."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return int(db.execute("SELECT COUNT(*) FROM rate_bucket").fetchone()[0])
+    except sqlite3.Error:
+        return -1
+
+
 class Agency:
     """The runs of one measurement: feed, simulator, and each variant's samples."""
 
@@ -141,6 +153,7 @@ class Agency:
         self.merchants = merchants
         self.n = n
         self.round = 0
+        self.budget_rows: list[int] = []  # calls the shared SQLite budget recorded, per ``shared`` run
         self.samples: dict[str, dict[str, list[float]]] = {
             v: {"wall": [], "calls": [], "app_share": [], "throttled_share": [], "products_429": []} for v in VARIANTS
         }
@@ -159,6 +172,8 @@ class Agency:
                 budget = f"sqlite://{self.tmp / f'budget-{self.round}.sqlite3'}"
             commands = [_child_command("one", self.url, self.feed, [m], client_id, budget) for m in merchants]
         reports = run_children(commands)
+        if variant == "shared":
+            self.budget_rows.append(budget_rows(self.tmp / f"budget-{self.round}.sqlite3"))
         wall = float(max(r["end"] for r in reports) - min(r["start"] for r in reports))
         upserted = sum(r["upserted"] for r in reports)
         if upserted != self.n * self.merchants:
@@ -233,6 +248,12 @@ def measure(
         f" minute) = {floor:.2f} s; issue 15's floor max(N / 3000, {needed} calls / {cpm} per minute) ="
         f" {rate_floor:.2f} s. " + "; ".join(parts) + ". Value: the worse of the judged variants."
     )
+    if "shared" in variants:
+        calls = agency.samples["shared"]["calls"]
+        recorded = sum(agency.budget_rows)
+        detail += f" The shared SQLite budget recorded {recorded} of the {sum(calls):.0f} calls of its runs" + (
+            " (every process's)." if agency.budget_rows == calls else ": NOT every process's call."
+        )
     metrics: dict[str, Any] = {
         "merchants": merchants,
         "products_per_merchant": n,
@@ -243,6 +264,7 @@ def measure(
     for variant, f in figures.items():
         metrics |= {f"{variant}_{k}": v for k, v in f.items()}
     samples = {f"{v}_{k}": values for v in variants for k, values in agency.samples[v].items()}
+    samples["shared_budget_rows"] = [float(rows) for rows in agency.budget_rows]
     return BenchResult(
         "B8", title, value, "x floor", goal, met, detail, metrics, samples, time.perf_counter() - started
     )

@@ -54,6 +54,8 @@ def test_every_benchmark_runs_at_smoke_size(tmp_path: Path) -> None:
     assert results["B1"]["metrics"]["calls_per_push"] >= results["B1"]["metrics"]["plan_calls"]
     for variant in ("many", "shared", "separate"):  # every way of pushing an agency ran and was counted
         assert results["B8"]["metrics"][f"{variant}_calls"] >= results["B8"]["metrics"]["plan_calls"], variant
+    # The processes of the shared variant spent one budget: it holds every call of theirs.
+    assert results["B8"]["runs"]["shared_budget_rows"] == results["B8"]["runs"]["shared_calls"]
     b9 = results["B9"]["metrics"]
     assert b9["journal_us_per_product"] > 0 and b9["http_us_per_product"] > 0
     assert b9["read_us_per_product"] > 0 and b9["build_us_per_product"] > 0  # the split run timed the reader
