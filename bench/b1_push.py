@@ -43,10 +43,13 @@ FIRST_MERCHANT = 1000
 PROBE_MERCHANT = 9_999
 
 
-def plan_calls(n: int, rate: float) -> tuple[int, int]:
-    """The batches a push of ``n`` products makes by default at ``rate`` products/s, and the fewest API
-    calls it can make: one per batch and one report poll per batch."""
-    batches = math.ceil(n / effective_batch_size(PushOptions(rate_limit=rate)))
+def plan_calls(n: int, rate: float, batch_size: int | None = None) -> tuple[int, int]:
+    """The batches a push of ``n`` products makes at ``rate`` products/s (by default, or with a
+    ``batch_size`` cap), and the fewest API calls it can make: one per batch and one report poll per batch."""
+    options = (
+        PushOptions(rate_limit=rate) if batch_size is None else PushOptions(rate_limit=rate, batch_size=batch_size)
+    )
+    batches = math.ceil(n / effective_batch_size(options))
     return batches, 2 * batches
 
 
