@@ -31,3 +31,14 @@ def test_plan_calls_one_batch_per_second_of_budget_and_one_poll_each() -> None:
     assert plan_calls(60_000, 3000.0) == (23, 46)  # batches of 2,700 (90% of a second)
     assert plan_calls(2_700, 3000.0) == (1, 2)
     assert plan_calls(2_701, 3000.0) == (2, 4)
+
+
+def test_sharing_check() -> None:
+    from bench.b8_agency import _sharing_check
+
+    assert "12 of the 12" in _sharing_check([12], {"calls": [12], "wall": [3.0]})
+    assert "every process's." in _sharing_check([12], {"calls": [12], "wall": [3.0]})
+    assert "NOT" in _sharing_check([6, 12], {"calls": [12, 12], "wall": [3.0, 3.0]})
+    # A run over a minute is not judged: the budget forgets calls older than its minute.
+    assert "NOT" not in _sharing_check([12, 365], {"calls": [12, 623], "wall": [3.0, 127.0]})
+    assert "not checked" in _sharing_check([365], {"calls": [623], "wall": [127.0]})
