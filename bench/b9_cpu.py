@@ -234,6 +234,8 @@ def measure(n: int = 100_000, runs: int = MIN_RUNS, *, profile: bool = True) -> 
     value = us["cpu"]
     one = {key: split[key] / n * 1e6 for key in ("cpu", "main", "read", "build")}
     pipeline = one["main"] - one["read"] - one["build"]
+    # One run's absolute figures move with the machine's load; its shares of the main thread much less.
+    shares = {key: one[key] / one["main"] for key in ("read", "build")} | {"pipeline": pipeline / one["main"]}
     detail = (
         f"CatalogClient.push(read_feed(feed), state=<fresh SQLite file>) of {n:,} realistic products"
         f" ({size / 1e6:.0f} MB JSON Lines) in a child process, to the simulator in its own process with its limits"
@@ -242,9 +244,10 @@ def measure(n: int = 100_000, runs: int = MIN_RUNS, *, profile: bool = True) -> 
         f" sys, all threads), median of {runs} runs: {value:.1f} us/product"
         f" ({median([r['wall'] for r in reports]):.1f} s wall). By thread (us/product): main (event loop)"
         f" {us['main']:.1f}, journal {us['journal']:.1f}, HTTP calls {us['http']:.1f}, other {us['other']:.1f}."
-        f" The main thread of one more run with its per-product steps timed (total {one['cpu']:.1f}, main"
-        f" {one['main']:.1f}): feed reading {one['read']:.1f}, building entries (validation, serialization,"
-        f" hash) {one['build']:.1f}, the rest of the pipeline {pipeline:.1f}."
+        f" The main thread of one more run with its per-product steps timed (that run: {one['cpu']:.1f} in all,"
+        f" main {one['main']:.1f}): feed reading {shares['read']:.0%} ({one['read']:.1f}), building entries"
+        f" (validation, serialization, hash) {shares['build']:.0%} ({one['build']:.1f}), the rest of the"
+        f" pipeline {shares['pipeline']:.0%} ({pipeline:.1f})."
     )
     metrics: dict[str, Any] = {
         "products": n,
@@ -255,6 +258,7 @@ def measure(n: int = 100_000, runs: int = MIN_RUNS, *, profile: bool = True) -> 
         "read_us_per_product": one["read"],
         "build_us_per_product": one["build"],
         "pipeline_us_per_product": pipeline,
+        **{f"main_share_{key}": value for key, value in shares.items()},
         "wall_seconds": median([r["wall"] for r in reports]),
     }
     if profiled:
