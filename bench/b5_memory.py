@@ -44,7 +44,7 @@ def child(feed: str, url: str, merchant_id: int, rate: float) -> None:
 
     polling = PollPolicy(initial_delay=0.2, multiplier=1.5, max_delay=1.0)
     started = time.perf_counter()
-    with CatalogClient("bench", "bench", base_url=url, polling=polling) as client:
+    with CatalogClient("bench", "bench", base_url=url, polling=polling, app_budget="off") as client:
         result = client.push(read_feed(feed), merchant_id=merchant_id, rate_limit=rate)
     with result:
         summary = result.summary

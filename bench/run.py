@@ -1,10 +1,10 @@
-"""Run the benchmarks of issue 8 (B1..B7), write ``bench/results.json`` and print the results table.
+"""Run the benchmarks of issues 8 and 15 (B1..B9), write ``bench/results.json`` and print the results table.
 
     .venv/bin/python bench/run.py                  # everything (make bench), under 10 minutes
     .venv/bin/python bench/run.py --only B1,B3     # some; their entries of the results file are replaced
     .venv/bin/python bench/run.py --smoke --out /tmp/r.json   # tiny sizes, seconds: proves the code runs
 
-Every figure is a median of at least 5 runs (B5's million-product push excepted: see its detail),
+Every figure is a median of at least 5 runs (B5's big pushes excepted: see its detail),
 every comparison a ratio measured in this process run with interleaved runs. Timing goals are only
 judged by full runs: a ``--smoke`` run says nothing about them. The machine's load average is
 recorded with the results: on a loaded machine, rerun what failed with ``--only`` once it is quieter.
@@ -27,13 +27,23 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script (bench/run.py): make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-KEYS = ("B1", "B2", "B3", "B4", "B5", "B6", "B7")
+KEYS = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 
 def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
     """The benchmark of each key, at full or smoke size."""
-    from bench import b1_push, b3_report, b4_send, b5_memory, b7_import, push_cpu, simulator_capacity
+    from bench import (
+        b1_push,
+        b3_report,
+        b4_send,
+        b5_memory,
+        b7_import,
+        b8_agency,
+        b9_cpu,
+        push_cpu,
+        simulator_capacity,
+    )
 
     if smoke:
         return {
@@ -46,6 +56,8 @@ def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
                 runs=1, duration=0.3, concurrency=2, batch_size=100, check_server=False
             ),
             "B7": lambda: b7_import.measure(runs=1),
+            "B8": lambda: b8_agency.measure(merchants=2, n=600, runs=1),
+            "B9": lambda: b9_cpu.measure(1000, runs=1),
         }
     return {
         "B1": lambda: b1_push.measure(),
@@ -53,12 +65,18 @@ def _benchmarks(smoke: bool) -> dict[str, Callable[[], Any]]:
         # 11 runs: the ratio of two ~2 ms figures wobbles with the machine's load; its median does much less.
         "B3": lambda: b3_report.measure(runs=11),
         "B4": lambda: b4_send.measure(),
-        # One push of the million (its peak RSS is a high-water mark, not a timing: it varies by a few
-        # MB at most), five of the small feed: five million-product pushes (~2 min each) would not fit in
-        # 10 minutes. `python -m bench.b5_memory --big-runs 5` gives the median of five (README).
-        "B5": lambda: b5_memory.measure(big_runs=1),
+        # The big feeds at 200,000 products (20x the small one, pushed once each: a peak RSS is a
+        # high-water mark, not a timing), five pushes of the small ones: the million-product feeds (a JSON
+        # Lines push ~1.5 min, an XML one ~3.5 min) would not fit in 10 minutes with B8 and B9.
+        # `python -m bench.b5_memory` runs the million (README).
+        "B5": lambda: b5_memory.measure(200_000, big_runs=1),
         "B6": lambda: simulator_capacity.measure(),
         "B7": lambda: b7_import.measure(),
+        # Issue 15's agency is 3 merchants x 100,000 products: 15 runs of it (5 of each way) would take
+        # about 9 minutes. 24,000 per merchant keeps B8 under 3 minutes; `python -m bench.b8_agency` runs
+        # the 100,000 (README).
+        "B8": lambda: b8_agency.measure(n=24_000),
+        "B9": lambda: b9_cpu.measure(),
     }
 
 

@@ -11,7 +11,10 @@ first, and report a too-slow simulator instead of running for an hour.
 
 from __future__ import annotations
 
+import math
+import threading
 import time
+from typing import Any
 
 import httpx
 
@@ -92,3 +95,66 @@ def probe(url: str, merchant_id: int, batch_size: int = 1000, samples: int = 1) 
             if answer.status_code != 202:
                 raise RuntimeError(f"the simulator answered {answer.status_code} to a valid batch: {answer.text[:300]}")
     return median(times)
+
+
+#: Criteo's application budget (facts section 3), as the simulator enforces it when asked.
+CALLS_PER_MINUTE = 250
+#: The routes that spend the application's budget (the token endpoint does not).
+API_ROUTES = ("batch", "report", "stats")
+
+
+def route_of(path: str) -> str:
+    """The simulator route of a request path: token, batch, report, stats or other."""
+    if path.endswith("/oauth2/token"):
+        return "token"
+    if "/products/batch/report/" in path:
+        return "report"
+    if path.endswith("/products/batch"):
+        return "batch"
+    if "/stats/merchants/" in path:
+        return "stats"
+    return "other"
+
+
+def logged_calls(requests: list[dict[str, Any]], client_id: str | None = None) -> dict[str, int]:
+    """API calls of the simulator's request log (of ``client_id``, if given): per route, and their 429s."""
+    counts = {"calls": 0, "throttled": 0, **{route: 0 for route in API_ROUTES}}
+    for record in requests:
+        if record["route"] not in API_ROUTES or (client_id is not None and record.get("clientId") != client_id):
+            continue
+        counts["calls"] += 1
+        counts[record["route"]] += 1
+        counts["throttled"] += record["status"] == 429
+    return counts
+
+
+class ThrottleTally:
+    """Which budget refused each 429 a client got, from the answers themselves: an httpx response hook.
+
+    The simulator's 429 carries the ``x-ratelimit-*`` of the limit that refused it: the application's
+    call budget (``x-ratelimit-limit`` = calls per minute) or the merchant's products per second (=
+    that rate). Its request log does not say which, hence this tally on the client side.
+    """
+
+    def __init__(self, rate_limit: float, calls_per_minute: int = CALLS_PER_MINUTE) -> None:
+        self._products = str(math.floor(rate_limit))
+        self._calls = str(math.floor(calls_per_minute / 60.0 * 60.0))
+        self._lock = threading.Lock()
+        self.counts: dict[str, int] = {"answers": 0, "app": 0, "products": 0, "unknown": 0}
+
+    def hook(self, response: httpx.Response) -> None:
+        """Count one answer (``httpx.Client(event_hooks={"response": [tally.hook]})``)."""
+        if route_of(response.request.url.path) not in API_ROUTES:
+            return
+        kind = None
+        if response.status_code == 429:
+            limit = response.headers.get("x-ratelimit-limit")
+            kind = "app" if limit == self._calls else "products" if limit == self._products else "unknown"
+        with self._lock:
+            self.counts["answers"] += 1
+            if kind is not None:
+                self.counts[kind] += 1
+
+    def http_client(self) -> httpx.Client:
+        """An ``httpx.Client`` that counts its answers here (for ``CatalogClient(http_client=...)``)."""
+        return httpx.Client(event_hooks={"response": [self.hook]}, timeout=httpx.Timeout(60.0, connect=10.0))

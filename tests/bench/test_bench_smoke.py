@@ -1,4 +1,4 @@
-"""The benchmarks of issue 8 at tiny sizes, so that they never rot.
+"""The benchmarks of issues 8 and 15 at tiny sizes, so that they never rot.
 
 Runs ``bench/run.py --smoke`` as ``make bench`` runs ``bench/run.py`` (a fresh process: it starts the
 simulator and other servers as child processes) and checks the shape and sanity of what it writes.
@@ -50,6 +50,16 @@ def test_every_benchmark_runs_at_smoke_size(tmp_path: Path) -> None:
     assert results["B5"]["metrics"]["big_mb"] < 1000
     assert results["B1"]["metrics"]["batch_requests"] >= 1
     assert results["B7"]["metrics"]["sdk_ms"] > 0
+    assert results["B1"]["metrics"]["calls_per_minute"] == 250  # B1 runs with the call budget on
+    assert results["B1"]["metrics"]["calls_per_push"] >= results["B1"]["metrics"]["plan_calls"]
+    for variant in ("many", "shared", "separate"):  # every way of pushing an agency ran and was counted
+        assert results["B8"]["metrics"][f"{variant}_calls"] >= results["B8"]["metrics"]["plan_calls"], variant
+    # The processes of the shared variant spent one budget: it holds every call of theirs.
+    assert results["B8"]["runs"]["shared_budget_rows"] == results["B8"]["runs"]["shared_calls"]
+    b9 = results["B9"]["metrics"]
+    assert b9["journal_us_per_product"] > 0 and b9["http_us_per_product"] > 0
+    assert b9["read_us_per_product"] > 0 and b9["build_us_per_product"] > 0  # the split run timed the reader
+    assert b9["main_thread_profile"] and b9["journal_thread_profile"]
     # The table printed (and pasted into the README) lists every benchmark.
     for key in KEYS:
         assert f"| {key} |" in done.stdout
@@ -57,7 +67,7 @@ def test_every_benchmark_runs_at_smoke_size(tmp_path: Path) -> None:
 
 def test_only_rejects_unknown_keys() -> None:
     done = subprocess.run(
-        [sys.executable, "bench/run.py", "--only", "B9", "--smoke"],
+        [sys.executable, "bench/run.py", "--only", "B99", "--smoke"],
         cwd=ROOT,
         capture_output=True,
         text=True,
