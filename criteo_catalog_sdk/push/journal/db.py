@@ -167,9 +167,10 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         # Request bodies pass through the file (written once, deleted when their batch settles): fewer,
-        # larger checkpoints and a larger cache keep that cheap.
+        # larger checkpoints keep that cheap. An 8 MB cache: B9's CPU is the same as with 32 MB (33.8-36.3
+        # us/product either way), and B5's 200,000-product push peaks 27 MB lower.
         conn.execute("PRAGMA wal_autocheckpoint=8192")
-        conn.execute("PRAGMA cache_size=-32768")
+        conn.execute("PRAGMA cache_size=-8192")
         with self.lock:
             version = self._version()
             if version is not None and version > SCHEMA_VERSION:
