@@ -8,7 +8,7 @@ API calls per minute per application (batches and report polls alike); it finish
 merchant as a fresh application (a client id of its own: full budgets on both sides, as a push that
 starts a quiet minute) with ``CatalogClient.push``, the client's default call budget (one in memory,
 250 per minute, named explicitly so that ``CRITEO_APP_BUDGET`` cannot change it), default
-:class:`~criteo_catalog_sdk.push.options.PushOptions` (batches of a second of budget: 2,700 products
+:class:`~criteo_catalog_sdk.push.options.PushOptions` (batches of three quarters of a second of budget: 2,250 products
 at 3,000/s; 4 in flight) and ``wait=True``: the push is done when every report is in and every product
 has its outcome. The poll policy suits a server whose operations finish in well under a second: first
 poll :data:`POLL`.initial_delay per 1,000 products after the 202, then x1.5 up to 1 s.

@@ -4,7 +4,7 @@ both of Criteo's bounds (3000 products/s per merchant, 250 API calls per minute 
     .venv/bin/python -m bench.b8_agency [--merchants 3] [--products 100000] [--runs 5] [--variants many,shared,separate]
 
 Every merchant pushes the same JSON Lines feed, read with ``read_feed`` as the CLI does, with default
-:class:`~criteo_catalog_sdk.push.options.PushOptions` (batches of 2,700, 4 in flight, 3000/s) and
+:class:`~criteo_catalog_sdk.push.options.PushOptions` (batches of 2,250, 4 in flight, 3000/s) and
 ``wait=True``, to its own fresh catalog; each run is a fresh application (a client id of its own: both
 sides' budgets start full, as a push that starts a quiet minute). Three ways, all in child processes
 (:func:`child`), their runs interleaved:
@@ -29,10 +29,10 @@ take from a full budget (goal <= 1.10); the ratio over issue 15's floor is repor
 of API calls the call budget refused (goal <= 1%), told from the products/s budget's 429s by the
 answers' ``x-ratelimit-limit`` (:class:`bench.sim.ThrottleTally`); calls from the simulator's log.
 
-With the default batches (2,700 products, one poll each), three merchants need about 400 calls per
-minute of products at full speed, so a fresh minute's 250 last them about 100 s: a push of 100,000
-products each (issue 15's) needs 228 calls and never meets the call budget. ``--batch-size 1000``
-(the CLI's default) makes the plan need more calls than a minute's budget: the informational run that
+With the default batches (2,250 products, one poll each), three merchants need about 480 calls per
+minute of products at full speed, so a fresh minute's 250 last them about 65 s: a push of 100,000
+products each (issue 15's) needs 270 calls and never meets the call budget. ``--batch-size 1000``
+makes the plan need more calls than a minute's budget: the informational run that
 shows what sharing the budget buys.
 """
 

@@ -6,7 +6,7 @@ Each run is a child process (:func:`child`) that pushes a feed of realistic prod
 ``CatalogClient.push(read_feed(path), state=<fresh file>, wait=True)`` to the simulator in another
 process, pacing off (``rate_limit`` far above what the simulator takes, the simulator's limits off) and
 the call budget off (``app_budget="off"``), so that no waiting is measured, only work. Batches are those
-of the default at Criteo's 3,000 products/s (2,700 products; ``batch_size`` set to it, since the batch
+of the default at Criteo's 3,000 products/s (2,250 products; ``batch_size`` set to it, since the batch
 size follows the rate). The figure is the process CPU time (user + system, every thread:
 ``time.process_time``) from the client's creation to the result's closing, over the products (goal:
 <= 30 us/product, issue 15 item 5).

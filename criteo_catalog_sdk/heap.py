@@ -4,8 +4,8 @@ A push builds, stores and sends request bodies of a few megabytes, one after ano
 threads. glibc serves an allocation that large with ``mmap`` (returned to the system when freed) only
 until the first one is freed: it then raises its ``mmap`` threshold to that size (up to 32 MB), and
 later bodies come from the threads' heaps, which fragment and keep what they once held. Measured with
-the B5 feeds (``bench/b5_memory.py``), 2,700-product batches: a 200,000-product push peaked at 181 MB
-against 90 MB for 10,000 products; with the threshold fixed at 1 MB, 110 MB against 79 MB.
+the B5 feeds (``bench/b5_memory.py``) in 2,700-product batches: a 200,000-product push peaked at
+181 MB against 90 MB for 10,000 products; with the threshold fixed at 1 MB, 110 MB against 79 MB.
 
 :func:`release_large_buffers` fixes the threshold, as ``MALLOC_MMAP_THRESHOLD_=1048576`` in the
 environment would. The command line calls it once at start; a program that embeds the SDK decides

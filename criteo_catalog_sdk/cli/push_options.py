@@ -56,7 +56,8 @@ PUSH_FIELDS: Final[dict[str, Callable[[F], F]]] = {
     "batch_size": _value(
         "batch_size",
         int,
-        "Products per batch at most (an integer >= 1); a batch holds about a second of --rate-limit, 8 MB at most.",
+        "Products per batch at most (an integer >= 1); a batch holds three quarters of a second of"
+        " --rate-limit, 8 MB at most.",
         "N",
     ),
     "rate_limit": _value("rate_limit", float, "Products per second for the merchant (> 0).", "N"),

@@ -28,9 +28,9 @@ def test_floors_without_a_call_budget_are_the_products() -> None:
 
 
 def test_plan_calls_one_batch_per_second_of_budget_and_one_poll_each() -> None:
-    assert plan_calls(60_000, 3000.0) == (23, 46)  # batches of 2,700 (90% of a second)
-    assert plan_calls(2_700, 3000.0) == (1, 2)
-    assert plan_calls(2_701, 3000.0) == (2, 4)
+    assert plan_calls(60_000, 3000.0) == (27, 54)  # batches of 2,250 (75% of a second)
+    assert plan_calls(2_250, 3000.0) == (1, 2)
+    assert plan_calls(2_251, 3000.0) == (2, 4)
 
 
 def test_sharing_check() -> None:

@@ -33,8 +33,10 @@ T = TypeVar("T")
 #: reader pauses: bounds the in-flight guard's memory when reports are slow.
 MAX_OUTSTANDING: Final = 512
 #: The pacer may burst this fraction of a second's budget. The rest is a standing cushion in the
-#: server's bucket: requests that reach it a little closer together than they left still pass.
-BURST_FRACTION: Final = 0.9
+#: server's bucket: requests that reach it up to a quarter of a second closer together than they left
+#: still pass. 0.9 (a tenth of a second) was too thin: three merchants pushed at once from one loaded
+#: host drew 5.3 % products/s 429s in B8, 0.7 % at 0.75 (20 % more batches).
+BURST_FRACTION: Final = 0.75
 
 
 class PushAborted(CriteoError):

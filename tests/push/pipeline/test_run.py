@@ -326,7 +326,7 @@ def test_invalid_arguments() -> None:
 
 def test_batches_never_exceed_the_burst() -> None:
     assert pipeline.effective_batch_size(PushOptions(batch_size=1000, rate_limit=3000)) == 1000
-    assert pipeline.effective_batch_size(PushOptions(batch_size=1000, rate_limit=100)) == 90
+    assert pipeline.effective_batch_size(PushOptions(batch_size=1000, rate_limit=100)) == 75
 
 
 def test_run_sync_under_a_running_loop() -> None:
