@@ -94,10 +94,18 @@ def _duplicate(product_id: str | None, later: int | None) -> str | None:
     return issues_json([issue])
 
 
-def _item(run_id: int, e: PreparedEntry, batch_id: int | None, status: ItemStatus, refresh: bool) -> tuple[Any, ...]:
-    stage = "client" if status is ItemStatus.SUPERSEDED else None
-    errors = _duplicate(e.product_id, None) if status is ItemStatus.SUPERSEDED else None
-    return (run_id, e.position, e.key, e.product_id, e.method, batch_id, e.digest, status.value, stage, errors,
+#: Stored status values, looked up once (an enum's ``.value`` is a Python call: not one per product).
+_QUEUED: Final = ItemStatus.QUEUED.value
+_UNCHANGED: Final = ItemStatus.UNCHANGED.value
+_SUPERSEDED: Final = ItemStatus.SUPERSEDED.value
+_KEPT: Final = frozenset((_QUEUED, _UNCHANGED))
+
+
+def _item(run_id: int, e: PreparedEntry, batch_id: int | None, status: str, refresh: bool) -> tuple[Any, ...]:
+    superseded = status == _SUPERSEDED
+    stage = "client" if superseded else None
+    errors = _duplicate(e.product_id, None) if superseded else None
+    return (run_id, e.position, e.key, e.product_id, e.method, batch_id, e.digest, status, stage, errors,
             None, int(refresh), e.expires)  # fmt: skip
 
 
@@ -135,8 +143,8 @@ class Batches:
             key = r.product_id.lower() if r.product_id is not None else None
             rows.append((run_id, r.position, key, r.product_id, None, None, None, ItemStatus.REJECTED.value,
                          "client", issues_json(r.issues), None, 0, None))  # fmt: skip
-        rows.extend(_item(run_id, e, None, ItemStatus.UNCHANGED, False) for e in settled.unchanged)
-        rows.extend(_item(run_id, e, None, ItemStatus.SUPERSEDED, False) for e in settled.superseded)
+        rows.extend(_item(run_id, e, None, _UNCHANGED, False) for e in settled.unchanged)
+        rows.extend(_item(run_id, e, None, _SUPERSEDED, False) for e in settled.superseded)
         with self._db.tx() as db:
             merchant_id = _merchant(db, run_id)
             batch_id: int | None = None
@@ -148,11 +156,13 @@ class Batches:
                 )
                 batch_id = rowid(cur)
                 db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
-                rows.extend(_item(run_id, e, batch_id, ItemStatus.QUEUED, e.position in refreshes) for e in batch)
+                rows.extend(_item(run_id, e, batch_id, _QUEUED, e.position in refreshes) for e in batch)
                 mark_unknown(db, merchant_id, [e.key for e in batch])
-            newest = _newest(rows)
+            newest, kept = _newest(rows)
             _supersede_earlier(db, run_id, merchant_id, newest)
-            db.executemany(_INSERT_ITEM, [_superseded_if_older(r, newest) for r in rows])
+            if kept != len(newest):  # a key twice among these rows (rare): the earlier one is superseded
+                rows = [_superseded_if_older(r, newest) for r in rows]
+            db.executemany(_INSERT_ITEM, rows)
             if input_pos is not None:
                 db.execute("UPDATE runs SET input_pos = MAX(input_pos, ?) WHERE run_id = ?", (input_pos, run_id))
             return batch_id
@@ -343,24 +353,26 @@ def _move(
     return new
 
 
-def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
-    """Each key's latest position among the rows of a version to send or keep (queued or unchanged)."""
+def _newest(rows: Iterable[tuple[Any, ...]]) -> tuple[dict[str, int], int]:
+    """Each key's latest position among the rows of a version to send or keep (queued or unchanged),
+    and how many such rows there are (as many as keys: no key twice)."""
     newest: dict[str, int] = {}
-    live = (ItemStatus.QUEUED.value, ItemStatus.UNCHANGED.value)
+    kept = 0
     for row in rows:
         key, pos, status = row[2], row[1], row[7]
-        if key is not None and status in live and pos > newest.get(key, -(2**63)):
-            newest[key] = pos
-    return newest
+        if key is not None and status in _KEPT:
+            kept += 1
+            if pos > newest.get(key, -(2**63)):
+                newest[key] = pos
+    return newest, kept
 
 
 def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[Any, ...]:
     # Two occurrences of one key recorded in the same call (a batch entry and a later unchanged one).
     key, pos, status = row[2], row[1], row[7]
-    if key is None or status not in (ItemStatus.QUEUED.value, ItemStatus.UNCHANGED.value) or pos >= newest[key]:
+    if key is None or status not in _KEPT or pos >= newest[key]:
         return row
-    return (*row[:7], ItemStatus.SUPERSEDED.value, "client", _duplicate(row[3], newest[key]), None, row[11],
-            row[12])  # fmt: skip
+    return (*row[:7], _SUPERSEDED, "client", _duplicate(row[3], newest[key]), None, row[11], row[12])
 
 
 def _supersede_earlier(db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int]) -> None:

@@ -23,6 +23,7 @@ _LIVE_REFS: Final = (
     f" WHERE batch_id = ? AND status IN {_LIVE_SQL} ORDER BY position"
 )
 _PAGE: Final = 2000
+_new_tuple: Final = tuple.__new__  # EntryRef._make without its per-row length check (rows of 4 columns)
 Reconcile = Callable[[list[EntryRef]], Reconciliation]
 
 
@@ -45,7 +46,7 @@ class Outcomes:
         with self._db.tx() as db:
             state = _state(db, batch_id)
             run_id = db.execute("SELECT run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()[0]
-            refs = list(map(EntryRef._make, db.execute(_LIVE_REFS, (batch_id,))))
+            refs = [_new_tuple(EntryRef, row) for row in db.execute(_LIVE_REFS, (batch_id,))]  # one per product
             rec = reconcile(refs)
             now = self._db.clock()
             # Outcomes beyond "applied, nothing to say" one by one; the rest of the batch in one statement.
