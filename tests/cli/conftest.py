@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from criteo_catalog_sdk.cli import main
 from criteo_catalog_sdk.cli.output import output_schema
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
+from tests.push.conftest import product as full_product
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "catalog.jsonl")
@@ -31,16 +32,9 @@ _ROOT_VALIDATOR = Draft202012Validator(SCHEMA)
 
 
 def product(**over: Any) -> dict[str, Any]:
-    """A valid product, with overrides."""
-    p: dict[str, Any] = {
-        "id": "SKU-1",
-        "title": "Trail Running Shoe",
-        "link": "https://shop.example.com/p/sku-1",
-        "imageLink": "https://cdn.example.com/sku-1.jpg",
-        "price": {"value": "49.99", "currency": "EUR"},
-    }
-    p.update(over)
-    return p
+    """A valid product with only the required fields and a price, with overrides."""
+    optional: dict[str, Any] = {"description": None, "brand": None, "additionalImageLinks": None, "adult": None}
+    return full_product(**{**optional, **over})
 
 
 def products(n: int, prefix: str = "P", **over: Any) -> list[dict[str, Any]]:
