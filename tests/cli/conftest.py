@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,3 +107,20 @@ def sim(criteo_simulator: CriteoSimulator) -> CriteoSimulator:
     """The simulator, without Criteo's application budget (tests make many calls in a row)."""
     criteo_simulator.control.configure(calls_per_minute=0)
     return criteo_simulator
+
+
+def interrupt_midway(command: list[str], started: Callable[[], bool]) -> tuple[int, bytes, bytes]:
+    """Run ``command``, send it SIGINT once ``started()`` holds (30 s at most); its exit code, stdout, stderr."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+    try:
+        deadline = time.monotonic() + 30
+        while not started() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert proc.poll() is None, "the command ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    return proc.returncode, stdout, stderr
