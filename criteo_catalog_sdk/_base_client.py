@@ -13,9 +13,9 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
@@ -29,13 +29,16 @@ from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRe
 from criteo_catalog_sdk.lifecycle import Deprecation, LifecycleWatch
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.report import Report, Stats
-from criteo_catalog_sdk.retry import OnRetry, RetryDecision, RetryPolicy
+from criteo_catalog_sdk.retry import OnRetry, RetryController, RetryDecision, RetryPolicy, is_retryable
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "USER_AGENT", "BaseClient"]
 
 # Criteo's own SDK has no timeout by default; a hung connection must not hang a catalog push forever.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 _NOT_GIVEN: Any = object()
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_SleepT = TypeVar("_SleepT", bound=Callable[[float], object])
+T = TypeVar("T")
 
 
 def _user_agent() -> str:
@@ -49,23 +52,26 @@ def _user_agent() -> str:
 USER_AGENT = _user_agent()
 
 
-class BaseClient:
-    """Configuration and request building shared by both clients (no I/O)."""
+class BaseClient(Generic[_HttpT, _SleepT]):
+    """Configuration and request building shared by both clients (no I/O), over their ``httpx`` client
+    class and sleep function (the arguments are documented on :class:`~criteo_catalog_sdk.CatalogClient`)."""
 
-    _http: httpx.Client | httpx.AsyncClient
+    _http_class: type[_HttpT]
 
     def __init__(
         self,
         client_id: str,
         client_secret: str,
         *,
-        base_url: str,
-        token_url: str | None,
-        api_version: str | ApiVersion | None,
-        timeout: float | httpx.Timeout | None,
-        retry: RetryPolicy,
-        polling: PollPolicy,
-        app_budget: AppBudget | str | None,
+        base_url: str = DEFAULT_BASE_URL,
+        token_url: str | None = None,
+        api_version: str | ApiVersion | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
+        polling: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
+        http_client: _HttpT | None = None,
+        sleep: _SleepT | None = None,
+        app_budget: AppBudget | str | None = None,
     ) -> None:
         configure_from_env()
         if not isinstance(client_id, str) or not client_id.strip():
@@ -80,10 +86,18 @@ class BaseClient:
         self._lifecycle = LifecycleWatch()
         application = f"{self._base_url} {client_id}"
         self._budget = app_budget if isinstance(app_budget, AppBudget) else shared_budget(application, app_budget)
-        self._owns_http = True
+        self._owns_http = http_client is None
+        self._http: _HttpT = http_client or self._http_class(
+            timeout=self._timeout or DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
+        )
+        self._sleep: _SleepT = sleep or self._default_sleep()
         self._on_retry: OnRetry | None = None
         self.retry_policy = retry
         self.poll_policy = polling
+
+    def _default_sleep(self) -> _SleepT:
+        """How this client waits between retries and polls unless told otherwise."""
+        raise NotImplementedError
 
     # -- settings --------------------------------------------------------------------------------------
 
@@ -185,8 +199,9 @@ class BaseClient:
             timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
 
-    def _answered(self, call: _core.Call[Any], response: httpx.Response, attempt: int, started: float) -> None:
-        """Bookkeeping of every answer: the lifecycle and rate-limit headers, one DEBUG line."""
+    def _answered(self, call: _core.Call[T], response: httpx.Response, attempt: int, started: float) -> T:
+        """What an answer means, after the bookkeeping of every answer: the lifecycle and rate-limit
+        headers, one DEBUG line."""
         self._lifecycle.observe(call.api_version, response.headers)
         if self._budget is not None:
             self._budget.observe(response.headers, status=response.status_code)
@@ -199,9 +214,13 @@ class BaseClient:
                 attempt,
                 (time.perf_counter() - started) * 1000,
             )
+        return _core.interpret(call, response)
 
-    @staticmethod
-    def _failed(call: _core.Call[Any], error: CriteoError, attempt: int, started: float) -> None:
+    def _unanswered(
+        self, call: _core.Call[Any], request: httpx.Request, exc: httpx.HTTPError, attempt: int, started: float
+    ) -> CriteoError:
+        """The SDK's error for a request that got no answer, logged."""
+        error = _core.transport_error(call, exc, request.url)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s (attempt %d, %.1f ms)",
@@ -211,6 +230,7 @@ class BaseClient:
                 attempt,
                 (time.perf_counter() - started) * 1000,
             )
+        return error
 
     def _retry_logger(self, call: _core.Call[Any]) -> OnRetry:
         attempts = self.retry_policy.attempts
@@ -231,9 +251,33 @@ class BaseClient:
 
         return on_retry
 
-    @staticmethod
-    def _gave_up(error: BaseException, attempts: int, started: float) -> None:
+    def _retries(self, call: _core.Call[Any], first_failure: CriteoError, started: float) -> _Retries:
+        """The attempts that follow a failed first one; re-raises its failure when it is not retried."""
+        if not is_retryable(first_failure) or self.retry_policy.attempts < 2:
+            raise first_failure
+        controller = RetryController(self.retry_policy, started=started, on_retry=self._retry_logger(call))
+        return _Retries(controller, first_failure, started)
+
+
+class _Retries:
+    """The attempts of a call after its first one failed (that one runs outside tenacity: the common,
+    fast path). Tenacity is shown that first failure too, so one decision covers every attempt."""
+
+    def __init__(self, controller: RetryController, first_failure: CriteoError, started: float) -> None:
+        self.controller = controller
+        self._pending = [first_failure]
+        self._tried = 1
+        self._started = started
+
+    def next_attempt(self) -> int:
+        """The number of the attempt to make now (the first call replays the first failure instead)."""
+        if self._pending:
+            raise self._pending.pop()
+        self._tried += 1
+        return self._tried
+
+    def gave_up(self, error: BaseException) -> None:
         """Say in a transport error what was tried before giving up."""
         if isinstance(error, TransportError):
-            error.attempts = attempts
-            error.elapsed = time.monotonic() - started
+            error.attempts = self._tried
+            error.elapsed = time.monotonic() - self._started

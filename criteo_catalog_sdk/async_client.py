@@ -6,7 +6,6 @@ and one token refresh. The only differences from the sync driver are ``await sen
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
@@ -16,14 +15,11 @@ import anyio
 import httpx
 
 from criteo_catalog_sdk import _core
-from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, BaseClient
-from criteo_catalog_sdk.api_versions import ApiVersion
-from criteo_catalog_sdk.budget import AppBudget
+from criteo_catalog_sdk._base_client import BaseClient
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
-from criteo_catalog_sdk.polling import PollPolicy, ReportWaiter
+from criteo_catalog_sdk.polling import ReportWaiter
 from criteo_catalog_sdk.report import Report, Stats
-from criteo_catalog_sdk.retry import RetryController, RetryPolicy, is_retryable
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.push.many import ManyResult
@@ -37,46 +33,17 @@ __all__ = ["AsyncCatalogClient"]
 T = TypeVar("T")
 
 
-class AsyncCatalogClient(BaseClient):
+class AsyncCatalogClient(BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """Asynchronous client of Criteo's Catalog Product Importer API (asyncio or trio, through anyio).
 
     Same arguments as :class:`~criteo_catalog_sdk.client.CatalogClient`; ``http_client`` is an
     ``httpx.AsyncClient`` and ``sleep`` an awaitable.
     """
 
-    _http: httpx.AsyncClient
+    _http_class = httpx.AsyncClient
 
-    def __init__(
-        self,
-        client_id: str,
-        client_secret: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        token_url: str | None = None,
-        api_version: str | ApiVersion | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
-        polling: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
-        http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-        app_budget: AppBudget | str | None = None,
-    ) -> None:
-        super().__init__(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            token_url=token_url,
-            api_version=api_version,
-            timeout=timeout,
-            retry=retry,
-            polling=polling,
-            app_budget=app_budget,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=self._timeout or DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
-        )
-        self._sleep = sleep
+    def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
+        return anyio.sleep
 
     async def close(self) -> None:
         """Close the connection pool (unless the ``httpx.AsyncClient`` was passed in)."""
@@ -205,19 +172,7 @@ class AsyncCatalogClient(BaseClient):
         from criteo_catalog_sdk.push import many, pipeline
         from criteo_catalog_sdk.push.api import AsyncClientApi
 
-        run_options = pipeline.options_of(options, settings)
-        api = AsyncClientApi(self)
-
-        async def one(push: many.MerchantPush, progress: ProgressCallback | None) -> PushResult:
-            return await pipeline.push(
-                api,
-                push.products,
-                merchant_id=push.merchant_id,
-                deletes=push.deletes,
-                state=push.state,
-                on_progress=progress,
-                options=push.options or run_options,
-            )
+        one = many.pipeline_push(AsyncClientApi(self), pipeline.options_of(options, settings))
 
         return await many.run_many(
             many.merchant_pushes(pushes, states), one, on_progress=on_progress, parallel=parallel
@@ -231,24 +186,15 @@ class AsyncCatalogClient(BaseClient):
         try:
             return await self._attempt(call, request, 1)
         except CriteoError as exc:
-            if not is_retryable(exc) or self.retry_policy.attempts < 2:
-                raise
-            pending = [exc]
-        counter = itertools.count(2)
-        tried = 1
+            retries = self._retries(call, exc, started)
 
         async def attempt() -> T:
-            nonlocal tried
-            if pending:  # tenacity sees the first failure too, so one decision covers every attempt
-                raise pending.pop()
-            tried = next(counter)
-            return await self._attempt(call, request, tried)
+            return await self._attempt(call, request, retries.next_attempt())
 
-        controller = RetryController(self.retry_policy, started=started, on_retry=self._retry_logger(call))
         try:
-            return await controller.async_retrying(self._sleep)(attempt)
+            return await retries.controller.async_retrying(self._sleep)(attempt)
         except CriteoError as exc:
-            self._gave_up(exc, tried, started)
+            retries.gave_up(exc)
             raise
 
     async def _attempt(self, call: _core.Call[T], request: httpx.Request, attempt: int) -> T:
@@ -258,8 +204,5 @@ class AsyncCatalogClient(BaseClient):
         try:
             response = await self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.HTTPError as exc:
-            error = _core.transport_error(call, exc, request.url)
-            self._failed(call, error, attempt, started)
-            raise error from exc
-        self._answered(call, response, attempt, started)
-        return _core.interpret(call, response)
+            raise self._unanswered(call, request, exc, attempt, started) from exc
+        return self._answered(call, response, attempt, started)

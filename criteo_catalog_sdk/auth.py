@@ -79,8 +79,7 @@ class _Command:
         self.name = name
 
 
-_ACQUIRE: Final = _Command("acquire")
-_RELEASE: Final = _Command("release")
+_ACQUIRE: Final = _Command("acquire")  # the driver takes its lock (blocking or awaiting), then resumes the flow
 
 _Step = httpx.Request | _Command
 _Flow = Generator[_Step, httpx.Response | None, None]
@@ -125,38 +124,42 @@ class ClientCredentialsAuth(httpx.Auth):
 
     # -- the flow, written once ------------------------------------------------------------------
 
-    def _flow(self, request: httpx.Request) -> _Flow:
+    def _flow(self, request: httpx.Request, release: Callable[[], None]) -> _Flow:
+        """Authorize ``request``; refreshes run under the driver's lock, which ``release`` frees."""
         token = self._token
         if token is None or not token.usable(self._clock()):
-            token = yield from self._refresh(request, stale=None)
+            token = yield from self._refresh(request, release, stale=None)
         self._authorize(request, token)
         response = yield request
         if response is not None and response.status_code == 401:
             # Criteo: a 401 means the token expired or was revoked. Refresh once, replay once.
             logger.debug("%s %s -> 401, refreshing the token and replaying once", request.method, request.url.path)
-            token = yield from self._refresh(request, stale=token)
+            token = yield from self._refresh(request, release, stale=token)
             self._authorize(request, token)
             yield request
 
-    def _refresh(self, request: httpx.Request, stale: _Token | None) -> Generator[_Step, httpx.Response | None, _Token]:
+    def _refresh(
+        self, request: httpx.Request, release: Callable[[], None], stale: _Token | None
+    ) -> Generator[_Step, httpx.Response | None, _Token]:
         yield _ACQUIRE
-        current = self._token
-        # Someone else may have refreshed while we waited for the lock: use theirs.
-        if current is not None and current is not stale and current.usable(self._clock()):
-            yield _RELEASE
-            return current
-        if stale is not None and current is stale:
-            # The server refused it: never send it again, even if the refresh below fails.
-            self._token = None
-        sent_at = self._clock()
-        self.token_requests += 1
-        response = yield self._token_request(request)
-        if response is None:  # pragma: no cover - drivers always send a response back
-            raise RuntimeError("auth flow driver sent no response")
-        token = self._parse_token_response(response, sent_at)
-        self._token = token
-        yield _RELEASE
-        return token
+        try:  # from here the lock is held: freed however the refresh ends (or the driver closes the flow)
+            current = self._token
+            # Someone else may have refreshed while we waited for the lock: use theirs.
+            if current is not None and current is not stale and current.usable(self._clock()):
+                return current
+            if stale is not None and current is stale:
+                # The server refused it: never send it again, even if the refresh below fails.
+                self._token = None
+            sent_at = self._clock()
+            self.token_requests += 1
+            response = yield self._token_request(request)
+            if response is None:  # pragma: no cover - drivers always send a response back
+                raise RuntimeError("auth flow driver sent no response")
+            token = self._parse_token_response(response, sent_at)
+            self._token = token
+            return token
+        finally:
+            release()
 
     def _authorize(self, request: httpx.Request, token: _Token) -> None:
         request.headers["Authorization"] = "Bearer " + token.value.reveal()
@@ -222,56 +225,40 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Drive :meth:`_flow` for ``httpx.Client``, sharing refreshes between threads."""
-        flow = self._flow(request)
-        held = False
+        flow = self._flow(request, release=self._thread_lock.release)
         try:
             step = next(flow)
             while True:
-                if isinstance(step, httpx.Request):
-                    response = yield step
-                    if step is not request:  # a token response: the flow parses its body
-                        response.read()
-                    step = flow.send(response)
-                elif step is _ACQUIRE:
+                if isinstance(step, _Command):  # _ACQUIRE
                     self._thread_lock.acquire()
-                    held = True
                     step = flow.send(None)
-                else:
-                    self._thread_lock.release()
-                    held = False
-                    step = flow.send(None)
+                    continue
+                response = yield step
+                if step is not request:  # a token response: the flow parses its body
+                    response.read()
+                step = flow.send(response)
         except StopIteration:
             return
         finally:
-            if held:
-                self._thread_lock.release()
             flow.close()
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Drive :meth:`_flow` for ``httpx.AsyncClient``, sharing refreshes between tasks."""
-        flow = self._flow(request)
-        held = False
+        flow = self._flow(request, release=self._async_lock.release)
         try:
             step = next(flow)
             while True:
-                if isinstance(step, httpx.Request):
-                    response = yield step
-                    if step is not request:  # a token response: the flow parses its body
-                        await response.aread()
-                    step = flow.send(response)
-                elif step is _ACQUIRE:
+                if isinstance(step, _Command):  # _ACQUIRE
                     await self._async_lock.acquire()
-                    held = True
                     step = flow.send(None)
-                else:
-                    self._async_lock.release()
-                    held = False
-                    step = flow.send(None)
+                    continue
+                response = yield step
+                if step is not request:  # a token response: the flow parses its body
+                    await response.aread()
+                step = flow.send(response)
         except StopIteration:
             return
         finally:
-            if held:
-                self._async_lock.release()
             flow.close()
 
 

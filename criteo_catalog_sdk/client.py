@@ -9,7 +9,6 @@ path); after a retryable failure tenacity takes over, replaying that failure to 
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
@@ -18,14 +17,11 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 
 from criteo_catalog_sdk import _core
-from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, BaseClient
-from criteo_catalog_sdk.api_versions import ApiVersion
-from criteo_catalog_sdk.budget import AppBudget
+from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
-from criteo_catalog_sdk.polling import PollPolicy, ReportWaiter
+from criteo_catalog_sdk.polling import ReportWaiter
 from criteo_catalog_sdk.report import Report, Stats
-from criteo_catalog_sdk.retry import RetryController, RetryPolicy, is_retryable
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.push.many import ManyResult
@@ -39,7 +35,7 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "CatalogClient"]
 T = TypeVar("T")
 
 
-class CatalogClient(BaseClient):
+class CatalogClient(BaseClient[httpx.Client, Callable[[float], None]]):
     """Synchronous client of Criteo's Catalog Product Importer API (thread-safe).
 
     ``api_version``: the Criteo API generation (``preview``, ``experimental``, ``2027-01``...; default
@@ -56,39 +52,10 @@ class CatalogClient(BaseClient):
     :mod:`criteo_catalog_sdk.budget`).
     """
 
-    _http: httpx.Client
+    _http_class = httpx.Client
 
-    def __init__(
-        self,
-        client_id: str,
-        client_secret: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        token_url: str | None = None,
-        api_version: str | ApiVersion | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
-        polling: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so sharing the default is safe
-        http_client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        app_budget: AppBudget | str | None = None,
-    ) -> None:
-        super().__init__(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            token_url=token_url,
-            api_version=api_version,
-            timeout=timeout,
-            retry=retry,
-            polling=polling,
-            app_budget=app_budget,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=self._timeout or DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
-        )
-        self._sleep = sleep
+    def _default_sleep(self) -> Callable[[float], None]:
+        return time.sleep
 
     def close(self) -> None:
         """Close the connection pool (unless the ``httpx.Client`` was passed in)."""
@@ -212,17 +179,7 @@ class CatalogClient(BaseClient):
         run_options = pipeline.options_of(options, settings)
         work = many.merchant_pushes(pushes, states)
         api = ThreadedClientApi(self, concurrency=run_options.concurrency * max(1, min(parallel, len(work))))
-
-        async def one(push: many.MerchantPush, progress: ProgressCallback | None) -> PushResult:
-            return await pipeline.push(
-                api,
-                push.products,
-                merchant_id=push.merchant_id,
-                deletes=push.deletes,
-                state=push.state,
-                on_progress=progress,
-                options=push.options or run_options,
-            )
+        one = many.pipeline_push(api, run_options)
 
         return pipeline.run_sync(lambda: many.run_many(work, one, on_progress=on_progress, parallel=parallel))
 
@@ -234,24 +191,15 @@ class CatalogClient(BaseClient):
         try:
             return self._attempt(call, request, 1)
         except CriteoError as exc:
-            if not is_retryable(exc) or self.retry_policy.attempts < 2:
-                raise
-            pending = [exc]
-        counter = itertools.count(2)
-        tried = 1
+            retries = self._retries(call, exc, started)
 
         def attempt() -> T:
-            nonlocal tried
-            if pending:  # tenacity sees the first failure too, so one decision covers every attempt
-                raise pending.pop()
-            tried = next(counter)
-            return self._attempt(call, request, tried)
+            return self._attempt(call, request, retries.next_attempt())
 
-        controller = RetryController(self.retry_policy, started=started, on_retry=self._retry_logger(call))
         try:
-            return controller.sync_retrying(self._sleep)(attempt)
+            return retries.controller.sync_retrying(self._sleep)(attempt)
         except CriteoError as exc:
-            self._gave_up(exc, tried, started)
+            retries.gave_up(exc)
             raise
 
     def _attempt(self, call: _core.Call[T], request: httpx.Request, attempt: int) -> T:
@@ -261,8 +209,5 @@ class CatalogClient(BaseClient):
         try:
             response = self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.HTTPError as exc:
-            error = _core.transport_error(call, exc, request.url)
-            self._failed(call, error, attempt, started)
-            raise error from exc
-        self._answered(call, response, attempt, started)
-        return _core.interpret(call, response)
+            raise self._unanswered(call, request, exc, attempt, started) from exc
+        return self._answered(call, response, attempt, started)

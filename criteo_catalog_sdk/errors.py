@@ -19,7 +19,7 @@ import builtins
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass
 from typing import Any
 
 from criteo_catalog_sdk.issue import Issue
@@ -154,6 +154,7 @@ class TimeoutError(TransportError, builtins.TimeoutError):
     """The request timed out (connect, read, write or connection-pool timeout)."""
 
 
+@dataclass(eq=False, repr=False)  # an exception: compared by identity, shown by its message
 class ApiError(CriteoError):
     """The API answered with an error status.
 
@@ -161,32 +162,22 @@ class ApiError(CriteoError):
     ``warnings`` (from ``warnings``), ``trace_ids`` (Criteo's correlation ids, for support),
     ``body`` (the raw response text), ``method`` and ``path`` of the request, ``operation`` (``batch``,
     ``report``, ``stats``, or ``token`` for the OAuth2 token endpoint), and ``retry_after`` (seconds
-    to wait as the server asked, when it said so).
+    to wait as the server asked, when it said so). ``reason``, when given, is the message's text.
     """
 
-    def __init__(
-        self,
-        status: int,
-        problems: tuple[Problem, ...] = (),
-        trace_ids: tuple[str, ...] = (),
-        body: str = "",
-        *,
-        warnings: tuple[Problem, ...] = (),
-        method: str = "",
-        path: str = "",
-        retry_after: float | None = None,
-        reason: str | None = None,
-        operation: str = "",
-    ) -> None:
-        self.status = status
-        self.operation = operation
-        self.problems = problems
-        self.warnings = warnings
-        self.trace_ids = trace_ids
-        self.body = body
-        self.method = method
-        self.path = path
-        self.retry_after = retry_after
+    status: int
+    problems: tuple[Problem, ...] = ()
+    trace_ids: tuple[str, ...] = ()
+    body: str = ""
+    _: KW_ONLY
+    warnings: tuple[Problem, ...] = ()
+    method: str = ""
+    path: str = ""
+    retry_after: float | None = None
+    reason: InitVar[str | None] = None
+    operation: str = ""
+
+    def __post_init__(self, reason: str | None) -> None:
         super().__init__(self._message(reason))
 
     @property

@@ -5,9 +5,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from spec_tools.seed_examples import load_examples
 from tests.fakes.mock_criteo import DOC_TOKEN, REPORT
+
+# Seed 001 verbatim (merchantId as a string, a null, no channel), "Examples for the batch endpoint", 202 request.
+DOCUMENTED_PRODUCT: dict[str, Any] = {
+    "id": "id",
+    "title": "myTitle",
+    "description": "myDescription",
+    "link": "https://www.advertiser.com/myProduct",
+    "imageLink": "https://www.advertiser.com/300x200/myProduct",
+    "brand": "",
+    "googleProductCategory": None,
+    "gtin": "123456789",
+    "price": {"currency": "EUR", "value": "49.99"},
+    "availability": "in stock",
+}
+DOCUMENTED_BATCH: dict[str, Any] = {
+    "entries": [
+        {"batchId": 0, "merchantId": "123", "method": "insert", "product": DOCUMENTED_PRODUCT, "feedId": "string"}
+    ]
+}
 
 
 @dataclass(frozen=True)

@@ -12,35 +12,27 @@ from criteo_catalog_sdk import (
     PollPolicy,
     ReportTimeoutError,
 )
-from tests.fakes.mock_criteo import (
-    DOC_TOKEN,
-    EXACT_RETRY,
-    PRODUCT,
-    TOO_MANY,
-    UNAVAILABLE,
-    FakeAPI,
-    async_client,
-    reports,
-)
+from tests.fakes import mock_criteo as fake
+from tests.fakes.mock_criteo import FakeAPI, async_client, reports
 
 
 @pytest.mark.anyio
 async def test_async_client_end_to_end_in_process() -> None:
     api = FakeAPI()
-    api.script("batch", TOO_MANY, UNAVAILABLE)
-    api.script("report", *reports("ACCEPTED", "IN_PROGRESS"), UNAVAILABLE, *reports("VALIDATED"))
-    client, slept = async_client(api, retry=EXACT_RETRY, polling=PollPolicy())
+    api.script("batch", fake.TOO_MANY, fake.UNAVAILABLE)
+    api.script("report", *reports("ACCEPTED", "IN_PROGRESS"), fake.UNAVAILABLE, *reports("VALIDATED"))
+    client, slept = async_client(api, retry=fake.EXACT_RETRY, polling=PollPolicy())
     async with client:
-        token = await client.upsert_products(9, [PRODUCT])
-        assert token == DOC_TOKEN
+        token = await client.upsert_products(9, [fake.PRODUCT])
+        assert token == fake.DOC_TOKEN
         assert slept == [5.0, 1.0]  # the title's 5 s, then backoff (attempt 2: 1 s)
         report = await client.wait_for_report(token)
         assert report.status == "VALIDATED"
         assert slept[2:] == [3.0, 4.5, 6.75, 0.5]  # the third poll hit a 503, retried after 0.5 s
         assert (await client.get_merchant_stats(9)).records == ()
-        assert await client.delete_products(9, ["a"]) == DOC_TOKEN
-        assert await client.submit_batch([{"merchantId": 9, "method": "delete", "productId": "b"}]) == DOC_TOKEN
-        assert await client.submit_encoded_batch(b'{"entries":[]}') == DOC_TOKEN
+        assert await client.delete_products(9, ["a"]) == fake.DOC_TOKEN
+        assert await client.submit_batch([{"merchantId": 9, "method": "delete", "productId": "b"}]) == fake.DOC_TOKEN
+        assert await client.submit_encoded_batch(b'{"entries":[]}') == fake.DOC_TOKEN
     assert len(api.token_requests) == 1
 
 
@@ -50,12 +42,12 @@ async def test_async_errors_and_refusals() -> None:
     api.script("report", httpx.Response(404))
     client, _ = async_client(api)
     with pytest.raises(OperationNotFoundError):
-        await client.wait_for_report(DOC_TOKEN)
+        await client.wait_for_report(fake.DOC_TOKEN)
     with pytest.raises(InvalidBatchError):
         await client.submit_batch([])
     with pytest.raises(ReportTimeoutError):
         api.script("report", *reports("IN_PROGRESS"))
-        await client.wait_for_report(DOC_TOKEN, timeout=0)
+        await client.wait_for_report(fake.DOC_TOKEN, timeout=0)
     await client.aclose()
 
 

@@ -13,28 +13,12 @@ from hypothesis import strategies as st
 from criteo_catalog_sdk import InvalidBatchError, InvalidRequestError, Price, Product, ProductsCustomBatchRequestEntry
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.entries import delete_body, entries_body, upsert_body
+from tests.documented_examples import DOCUMENTED_BATCH
 
 PREVIEW = get_api_version("preview")
 
 # Criteo's documented 202 request entry, verbatim (merchantId as a string, a null, no channel).
-DOC_ENTRY: dict[str, Any] = {
-    "batchId": 0,
-    "merchantId": "123",
-    "method": "insert",
-    "product": {
-        "id": "id",
-        "title": "myTitle",
-        "description": "myDescription",
-        "link": "https://www.advertiser.com/myProduct",
-        "imageLink": "https://www.advertiser.com/300x200/myProduct",
-        "brand": "",
-        "googleProductCategory": None,
-        "gtin": "123456789",
-        "price": {"currency": "EUR", "value": "49.99"},
-        "availability": "in stock",
-    },
-    "feedId": "string",
-}
+DOC_ENTRY: dict[str, Any] = DOCUMENTED_BATCH["entries"][0]
 
 
 def product(pid: str = "sku-1", **extra: Any) -> dict[str, Any]:

@@ -51,15 +51,17 @@ def handler(extra: dict[str, str], status: Callable[[httpx.Request], int] = lamb
     return answer
 
 
+# No retries, no waiting between polls: every test here is about one answer.
+QUICK: dict[str, Any] = {
+    "base_url": "https://api.criteo.test",
+    "retry": RetryPolicy(attempts=1),
+    "polling": PollPolicy(initial_delay=0, max_delay=0),
+}
+
+
 def client(answer: Any, **kwargs: Any) -> CatalogClient:
     return CatalogClient(
-        "id",
-        "secret",
-        base_url="https://api.criteo.test",
-        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
-        retry=RetryPolicy(attempts=1),
-        polling=PollPolicy(initial_delay=0, max_delay=0),
-        **kwargs,
+        "id", "secret", http_client=httpx.Client(transport=httpx.MockTransport(answer)), **QUICK, **kwargs
     )
 
 
@@ -132,14 +134,8 @@ def test_410_on_a_report_poll_stops_the_push_too() -> None:
     answer = handler({}, status=lambda r: 410 if r.method == "GET" else 202)
 
     async def run() -> None:
-        async with AsyncCatalogClient(
-            "id",
-            "secret",
-            base_url="https://api.criteo.test",
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
-            retry=RetryPolicy(attempts=1),
-            polling=PollPolicy(initial_delay=0, max_delay=0),
-        ) as c:
+        transport = httpx.MockTransport(answer)
+        async with AsyncCatalogClient("id", "secret", http_client=httpx.AsyncClient(transport=transport), **QUICK) as c:
             await c.push([PRODUCT], merchant_id=1)
 
     with pytest.raises(PushAborted) as caught:

@@ -201,24 +201,11 @@ def _execute(
 async def _dry_run(
     pushes: dict[int | str, Any], api_version: str, progress: CombinedProgress, parallel: int
 ) -> ManyResult:
-    from criteo_catalog_sdk.push import many, pipeline
+    from criteo_catalog_sdk.push import many
     from criteo_catalog_sdk.push.api import DryRunApi
-    from criteo_catalog_sdk.push.progress import ProgressCallback
-    from criteo_catalog_sdk.push.result import PushResult
 
-    api = DryRunApi(api_version)
-
-    async def one(push: many.MerchantPush, on_progress: ProgressCallback | None) -> PushResult:
-        return await pipeline.push(
-            api,
-            push.products,
-            merchant_id=push.merchant_id,
-            state=push.state,
-            on_progress=on_progress,
-            options=push.options,
-        )
-
-    return await many.run_many(many.merchant_pushes(pushes), one, on_progress=progress, parallel=parallel)
+    push_one = many.pipeline_push(DryRunApi(api_version))
+    return await many.run_many(many.merchant_pushes(pushes), push_one, on_progress=progress, parallel=parallel)
 
 
 def _outcome(run: MerchantRun, many: ManyResult, api_version: str) -> MerchantOutcome:

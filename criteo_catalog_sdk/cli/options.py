@@ -113,46 +113,33 @@ def _store(attr: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return callback
 
 
+def _global_option(flag: str, **kwargs: Any) -> Callable[[F], F]:
+    """A group option whose value lands in the :class:`GlobalOptions` field named after it."""
+    return click.option(flag, expose_value=False, callback=_store(flag.removeprefix("--").replace("-", "_")), **kwargs)
+
+
 def global_options(f: F) -> F:
     """Declare the global options on a group; their values land in ``ctx.obj`` (a :class:`GlobalOptions`)."""
     decorators = [
-        click.option(
-            "--base-url",
-            envvar=ENV_API_URL,
-            expose_value=False,
-            callback=_store("base_url"),
-            help=f"API root [env {ENV_API_URL}; default {DEFAULT_BASE_URL}].",
+        _global_option(
+            "--base-url", envvar=ENV_API_URL, help=f"API root [env {ENV_API_URL}; default {DEFAULT_BASE_URL}]."
         ),
-        click.option(
-            "--client-id",
-            envvar=ENV_CLIENT_ID,
-            expose_value=False,
-            callback=_store("client_id"),
-            help=f"OAuth2 client id [env {ENV_CLIENT_ID}].",
+        _global_option("--client-id", envvar=ENV_CLIENT_ID, help=f"OAuth2 client id [env {ENV_CLIENT_ID}]."),
+        _global_option(
+            "--client-secret", envvar=ENV_CLIENT_SECRET, help=f"OAuth2 client secret [env {ENV_CLIENT_SECRET}]."
         ),
-        click.option(
-            "--client-secret",
-            envvar=ENV_CLIENT_SECRET,
-            expose_value=False,
-            callback=_store("client_secret"),
-            help=f"OAuth2 client secret [env {ENV_CLIENT_SECRET}].",
-        ),
-        click.option(
+        _global_option(
             "--api-version",
             envvar=ENV_API_VERSION,
             type=click.Choice(API_VERSIONS, case_sensitive=False),
             default=DEFAULT_API_VERSION,
             show_default=True,
-            expose_value=False,
-            callback=_store("api_version"),
             help=f"Criteo API generation every command talks to (validate: checks against) [env {ENV_API_VERSION}].",
         ),
-        click.option(
+        _global_option(
             "--app-budget",
             envvar=ENV_APP_BUDGET,
             metavar="SPEC",
-            expose_value=False,
-            callback=_store("app_budget"),
             help=(
                 f"The application's call budget ({DEFAULT_CALLS_PER_MINUTE} calls/min per client id, whichever"
                 " merchant) every API call waits for: memory (this process), off, sqlite:///PATH (shared by"
@@ -160,13 +147,11 @@ def global_options(f: F) -> F:
                 " default memory]."
             ),
         ),
-        click.option(
+        _global_option(
             "--retry-deadline",
             type=click.FloatRange(min=0, min_open=True),
             default=None,
             hidden=True,  # tests and demos: give up on an unreachable API in a second
-            expose_value=False,
-            callback=_store("retry_deadline"),
             help=f"Seconds one call (a push: one batch) is retried before giving up (default {_RETRY.deadline:g}).",
         ),
     ]

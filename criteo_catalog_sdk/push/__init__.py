@@ -24,8 +24,7 @@ Data flow, one module per step::
     result       ProductOutcome, Summary, Note, PushResult, JSON/CSV export
 """
 
-import importlib
-from typing import Any
+from criteo_catalog_sdk._lazy import lazy_exports
 
 # Loaded on first use: importing one building block (``push.validation`` from the client, say) must not
 # load SQLite, the journal and the pipeline.
@@ -71,52 +70,5 @@ _LAZY: dict[str, str] = {
     "validate_product": "criteo_catalog_sdk.push.validation",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-__all__ = [
-    "DEFAULT_BATCH_SIZE",
-    "DEFAULT_MAX_BATCH_BYTES",
-    "AimdRateController",
-    "Batch",
-    "Chunker",
-    "EntryBuilder",
-    "EntryRef",
-    "FeedError",
-    "FeedRecord",
-    "FeedValidation",
-    "InFlightGuard",
-    "Issue",
-    "Journal",
-    "JournalError",
-    "Note",
-    "Pacer",
-    "PreparedEntry",
-    "ProductOutcome",
-    "PushAborted",
-    "PushOptions",
-    "PushResult",
-    "Reconciliation",
-    "RejectEntry",
-    "Rejected",
-    "RunInfo",
-    "SplitBatch",
-    "Summary",
-    "TokenBucket",
-    "batch_body",
-    "chunk",
-    "content_hash",
-    "halve",
-    "on_payload_too_large",
-    "read_csv",
-    "read_feed",
-    "read_jsonl",
-    "reconcile",
-    "validate_feed",
-    "validate_product",
-]
+__getattr__ = lazy_exports(__name__, _LAZY)
+__all__ = list(_LAZY)

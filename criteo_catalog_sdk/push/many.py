@@ -19,13 +19,15 @@ import anyio
 
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
+from criteo_catalog_sdk.push import pipeline
+from criteo_catalog_sdk.push.api import PushApi
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.pipeline.reader import Products
 from criteo_catalog_sdk.push.pipeline.run import StateArg
 from criteo_catalog_sdk.push.progress import ProgressCallback, ProgressEvent
 from criteo_catalog_sdk.push.result import PushResult
 
-__all__ = ["ManyResult", "MerchantPush", "merchant_pushes", "run_many"]
+__all__ = ["ManyResult", "MerchantPush", "merchant_pushes", "pipeline_push", "run_many"]
 
 #: Pushes running at once in one process (the application budget is what really bounds them).
 DEFAULT_PARALLEL: Final = 16
@@ -102,6 +104,24 @@ def merchant_pushes(
 
 
 PushOne = Callable[[MerchantPush, ProgressCallback | None], Awaitable[PushResult]]
+
+
+def pipeline_push(api: PushApi | None, run_options: PushOptions | None = None) -> PushOne:
+    """The :data:`PushOne` that pushes a merchant through ``api`` with the pipeline, under its own
+    options, else ``run_options``."""
+
+    async def push_one(push: MerchantPush, on_progress: ProgressCallback | None) -> PushResult:
+        return await pipeline.push(
+            api,
+            push.products,
+            merchant_id=push.merchant_id,
+            deletes=push.deletes,
+            state=push.state,
+            on_progress=on_progress,
+            options=push.options or run_options,
+        )
+
+    return push_one
 
 
 async def run_many(

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from jsonschema import Draft202012Validator
 from criteo_catalog_sdk.cli import main
 from criteo_catalog_sdk.cli.output import output_schema
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
+from tests.push.conftest import product as full_product
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "catalog.jsonl")
@@ -31,16 +35,9 @@ _ROOT_VALIDATOR = Draft202012Validator(SCHEMA)
 
 
 def product(**over: Any) -> dict[str, Any]:
-    """A valid product, with overrides."""
-    p: dict[str, Any] = {
-        "id": "SKU-1",
-        "title": "Trail Running Shoe",
-        "link": "https://shop.example.com/p/sku-1",
-        "imageLink": "https://cdn.example.com/sku-1.jpg",
-        "price": {"value": "49.99", "currency": "EUR"},
-    }
-    p.update(over)
-    return p
+    """A valid product with only the required fields and a price, with overrides."""
+    optional: dict[str, Any] = {"description": None, "brand": None, "additionalImageLinks": None, "adult": None}
+    return full_product(**{**optional, **over})
 
 
 def products(n: int, prefix: str = "P", **over: Any) -> list[dict[str, Any]]:
@@ -110,3 +107,20 @@ def sim(criteo_simulator: CriteoSimulator) -> CriteoSimulator:
     """The simulator, without Criteo's application budget (tests make many calls in a row)."""
     criteo_simulator.control.configure(calls_per_minute=0)
     return criteo_simulator
+
+
+def interrupt_midway(command: list[str], started: Callable[[], bool]) -> tuple[int, bytes, bytes]:
+    """Run ``command``, send it SIGINT once ``started()`` holds (30 s at most); its exit code, stdout, stderr."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+    try:
+        deadline = time.monotonic() + 30
+        while not started() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert proc.poll() is None, "the command ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    return proc.returncode, stdout, stderr

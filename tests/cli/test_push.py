@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
+from tests.push.conftest import cut_xml_feed
 
 from .conftest import (
     EXAMPLE,
@@ -140,13 +141,7 @@ def test_an_empty_feed_with_delete_missing_deletes_nothing_and_exits_2(sim: Crit
 
 def test_a_truncated_feed_with_delete_missing_deletes_nothing_and_exits_2(sim: CriteoSimulator, tmp_path: Path) -> None:
     state = synced_state(sim, tmp_path)
-    items = "".join(
-        f"<item><g:id>D{i}</g:id><g:title>Title {i}</g:title><g:link>https://x/{i}</g:link>"
-        f"<g:image_link>https://x/{i}.jpg</g:image_link></item>\n"
-        for i in range(5)
-    )
-    cut = tmp_path / "cut.xml"
-    cut.write_text(f'<rss xmlns:g="http://base.google.com/ns/1.0"><channel>\n{items}<item><g:id>D5</g:id>')
+    cut = cut_xml_feed(tmp_path / "cut.xml", "D")
     result = push(sim, str(cut), "--state", state, "--delete-missing", "--max-delete-fraction", "1", "--json")
     assert result.exit_code == 2
     data = one_json(result, "push")

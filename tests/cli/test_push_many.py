@@ -4,13 +4,9 @@ one application budget; everything local checked before the first request; each 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +21,7 @@ from .conftest import (
     MERCHANT_CENTER,
     assert_schema,
     credentials,
+    interrupt_midway,
     invoke,
     one_json,
     one_line,
@@ -271,20 +268,9 @@ def test_ctrl_c_is_130_every_state_consistent_and_the_same_command_resumes(
     merchants = [{"id": m, "feed": EXAMPLE, "state": f"state/{m}.db"} for m in (301, 302)]
     manifest = write_manifest(tmp_path, merchants, defaults={"batch-size": 100, "rate-limit": 400})
     command = [ENTRY_POINT, *credentials(sim), "push-many", manifest, *FAST]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
     states = [tmp_path / "state" / f"{m}.db" for m in (301, 302)]
-    try:
-        deadline = time.monotonic() + 30
-        while min(accepted_batches(s) for s in states) < 1 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert proc.poll() is None, "the run ended before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    assert proc.returncode == 130, stderr.decode()
+    code, stdout, stderr = interrupt_midway(command, lambda: min(accepted_batches(s) for s in states) >= 1)
+    assert code == 130, stderr.decode()
     line = one_line(stderr.decode())
     assert line == "interrupted: every merchant's state file is consistent; run the same command again to resume"
     assert b"Traceback" not in stdout

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,7 +12,17 @@ import pytest
 
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from .conftest import ENTRY_POINT, EXAMPLE, closed_port, credentials, one_line, products, run_cli, write_feed
+from .conftest import (
+    ENTRY_POINT,
+    EXAMPLE,
+    closed_port,
+    credentials,
+    interrupt_midway,
+    one_line,
+    products,
+    run_cli,
+    write_feed,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -40,19 +47,8 @@ def test_ctrl_c_during_a_push_exits_130_in_one_line_and_the_push_resumes(
     command = [ENTRY_POINT, *credentials(sim), "push", EXAMPLE, "--merchant-id", str(sim.merchant_id)]
     command += ["--state", str(state), "--batch-size", "100", "--rate-limit", "400", "--first-poll", "0.3"]
     command += ["--json"] if as_json else []
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
-    try:
-        deadline = time.monotonic() + 30
-        while accepted_batches(state) < 1 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert proc.poll() is None, "the push ended before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    assert proc.returncode == 130, stderr.decode()
+    code, stdout, stderr = interrupt_midway(command, lambda: accepted_batches(state) >= 1)
+    assert code == 130, stderr.decode()
     line = one_line(stderr.decode())
     assert line == f"interrupted: the journal is consistent (state {state}); run the same command again to resume"
     if as_json:

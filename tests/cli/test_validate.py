@@ -31,6 +31,8 @@ def test_validate_human_output(tmp_path: Path) -> None:
     assert "12 products: 11 valid, 1 invalid (API preview)" in result.stdout
     assert "item 9 AO-HEADLAMP-400: imageLink is required" in result.stdout
     assert "note: attribute 'g:ships_from_country' (3 items)" in result.stdout
+    data = one_json(invoke(None, "validate", MERCHANT_CENTER, "--json"), "validate")
+    assert data["errors"][0]["line"] == 9 and len(data["notes"]) == 1
     clean = write_feed(tmp_path / "ok.jsonl", [product(), product(id="sku-1")])
     ok = invoke(None, "validate", clean)
     assert ok.exit_code == 0 and "line 2 sku-1: same id as line 1 (the later one wins)" in ok.stdout

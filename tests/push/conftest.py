@@ -40,3 +40,14 @@ def product(**over: Any) -> dict[str, Any]:
         else:
             p[k] = v
     return p
+
+
+def cut_xml_feed(path: Path, prefix: str, items: int = 5) -> Path:
+    """A Merchant Center XML feed of ``items`` valid items whose file ends in the middle of the next one."""
+    body = "".join(
+        f"<item><g:id>{prefix}{i}</g:id><g:title>Title {i}</g:title><g:link>https://x/{i}</g:link>"
+        f"<g:image_link>https://x/{i}.jpg</g:image_link></item>\n"
+        for i in range(items)
+    )
+    path.write_text(f'<rss xmlns:g="http://base.google.com/ns/1.0"><channel>\n{body}<item><g:id>{prefix}{items}</g:id>')
+    return path

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from criteo_catalog_sdk.errors import (
-    AuthenticationError,
-    BadRequestError,
-    CriteoError,
-    MalformedOperationTokenError,
-    OperationNotFoundError,
-    PayloadTooLargeError,
-    PermissionDeniedError,
-    RateLimitError,
-    ReportExpiredError,
-    ResponseValidationError,
-    ServerError,
-    TransportError,
-)
+from criteo_catalog_sdk import errors
 from criteo_catalog_sdk.push.decisions import (
     MIN_SEND_ATTEMPTS,
     PollAction,
@@ -33,20 +20,20 @@ from tests.fakes.push_api import FAST_RETRY
 @pytest.mark.parametrize(
     ("error", "action"),
     [
-        (RateLimitError(429, retry_after=2.0), SendAction.THROTTLE),
-        (PayloadTooLargeError(413), SendAction.SPLIT),
-        (BadRequestError(400), SendAction.FAIL_BATCH),
-        (AuthenticationError(401, operation="token"), SendAction.ABORT),  # credentials refused
-        (AuthenticationError(401, operation="batch"), SendAction.RETRY),  # 401 after the token refresh
-        (AuthenticationError(503, operation="token"), SendAction.RETRY),  # token endpoint unavailable
-        (PermissionDeniedError(403), SendAction.ABORT),
-        (ServerError(503), SendAction.RETRY),
-        (TransportError("reset", retryable=True), SendAction.RETRY),
-        (TransportError("bad scheme", retryable=False), SendAction.ABORT),
-        (ResponseValidationError("cut"), SendAction.RETRY),
+        (errors.RateLimitError(429, retry_after=2.0), SendAction.THROTTLE),
+        (errors.PayloadTooLargeError(413), SendAction.SPLIT),
+        (errors.BadRequestError(400), SendAction.FAIL_BATCH),
+        (errors.AuthenticationError(401, operation="token"), SendAction.ABORT),  # credentials refused
+        (errors.AuthenticationError(401, operation="batch"), SendAction.RETRY),  # 401 after the token refresh
+        (errors.AuthenticationError(503, operation="token"), SendAction.RETRY),  # token endpoint unavailable
+        (errors.PermissionDeniedError(403), SendAction.ABORT),
+        (errors.ServerError(503), SendAction.RETRY),
+        (errors.TransportError("reset", retryable=True), SendAction.RETRY),
+        (errors.TransportError("bad scheme", retryable=False), SendAction.ABORT),
+        (errors.ResponseValidationError("cut"), SendAction.RETRY),
     ],
 )
-def test_on_send_error(error: CriteoError, action: SendAction) -> None:
+def test_on_send_error(error: errors.CriteoError, action: SendAction) -> None:
     decision = on_send_error(error, policy=FAST_RETRY, attempt=1, elapsed=0.0, rand=0.5)
     assert decision.action is action
     if action is SendAction.THROTTLE:
@@ -57,8 +44,10 @@ def test_on_send_error(error: CriteoError, action: SendAction) -> None:
 
 def test_on_send_error_limits() -> None:
     policy = RetryPolicy(attempts=3, deadline=10.0)
-    assert on_send_error(ServerError(503), policy=policy, attempt=3, elapsed=1, rand=0).action is SendAction.ABORT
-    late = on_send_error(RateLimitError(429), policy=policy, attempt=1, elapsed=11, rand=0)
+    assert (
+        on_send_error(errors.ServerError(503), policy=policy, attempt=3, elapsed=1, rand=0).action is SendAction.ABORT
+    )
+    late = on_send_error(errors.RateLimitError(429), policy=policy, attempt=1, elapsed=11, rand=0)
     assert late.action is SendAction.ABORT
     assert send_policy(RetryPolicy(attempts=2)).attempts == MIN_SEND_ATTEMPTS
     assert send_policy(RetryPolicy(attempts=20)).attempts == 20
@@ -67,16 +56,16 @@ def test_on_send_error_limits() -> None:
 @pytest.mark.parametrize(
     ("error", "action"),
     [
-        (OperationNotFoundError(404), PollAction.LOST),
-        (ReportExpiredError(400), PollAction.FAIL_BATCH),
-        (MalformedOperationTokenError(400), PollAction.FAIL_BATCH),
-        (AuthenticationError(401), PollAction.ABORT),
-        (AuthenticationError(401, operation="report"), PollAction.RETRY),
-        (PermissionDeniedError(403), PollAction.ABORT),
-        (ServerError(500), PollAction.RETRY),
-        (RateLimitError(429), PollAction.RETRY),
-        (ResponseValidationError("garbled"), PollAction.RETRY),
+        (errors.OperationNotFoundError(404), PollAction.LOST),
+        (errors.ReportExpiredError(400), PollAction.FAIL_BATCH),
+        (errors.MalformedOperationTokenError(400), PollAction.FAIL_BATCH),
+        (errors.AuthenticationError(401), PollAction.ABORT),
+        (errors.AuthenticationError(401, operation="report"), PollAction.RETRY),
+        (errors.PermissionDeniedError(403), PollAction.ABORT),
+        (errors.ServerError(500), PollAction.RETRY),
+        (errors.RateLimitError(429), PollAction.RETRY),
+        (errors.ResponseValidationError("garbled"), PollAction.RETRY),
     ],
 )
-def test_on_poll_error(error: CriteoError, action: PollAction) -> None:
+def test_on_poll_error(error: errors.CriteoError, action: PollAction) -> None:
     assert on_poll_error(error).action is action

@@ -16,23 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from criteo_catalog_sdk.api_versions import API_VERSIONS, ApiVersion, get_api_version
+from criteo_catalog_sdk.push import schema as s
 from criteo_catalog_sdk.push.fastpath import FastPath
-from criteo_catalog_sdk.push.schema import (
-    BOOL,
-    CHANNEL,
-    INT32,
-    INT64,
-    NUMBER,
-    OBJECT,
-    OBJECT_LIST,
-    STR,
-    STR_LIST,
-    URL_FIELDS,
-    FieldSpec,
-    ObjectSpec,
-    ProductSchema,
-    product_schema,
-)
+from criteo_catalog_sdk.push.schema import FieldSpec, ObjectSpec, ProductSchema, product_schema
 from criteo_catalog_sdk.push.validation import ProductValidator, _validate_full
 
 from .conftest import product
@@ -54,22 +40,22 @@ def text(limit: int) -> st.SearchStrategy[str]:
 def value_of(name: str, spec: FieldSpec, depth: int = 0) -> st.SearchStrategy[Any]:
     code = spec.kind
     good: st.SearchStrategy[Any]
-    if code == STR:
-        good = st.sampled_from(["https://shop.example/p", "http://shop.example/p"]) if name in URL_FIELDS else text(0)
+    if code == s.STR:
+        good = st.sampled_from(["https://shop.example/p", "http://shop.example/p"]) if name in s.URL_FIELDS else text(0)
         good = st.one_of(good, text(spec.max_length))
-    elif code == BOOL:
+    elif code == s.BOOL:
         good = st.booleans()
-    elif code in (INT32, INT64):
+    elif code in (s.INT32, s.INT64):
         good = st.one_of(st.integers(-5, 5), st.sampled_from([2**31 - 1, 2**31, -(2**31) - 1, 2**63, -(2**63) - 1]))
-    elif code == NUMBER:
+    elif code == s.NUMBER:
         good = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**64), 2**64))
-    elif code == STR_LIST:
+    elif code == s.STR_LIST:
         good = st.lists(st.one_of(text(0), WRONG), max_size=3)
-    elif code == OBJECT and spec.obj is not None and depth < 2:
+    elif code == s.OBJECT and spec.obj is not None and depth < 2:
         good = object_of(spec.obj, depth + 1)
-    elif code == OBJECT_LIST and spec.obj is not None and depth < 2:
+    elif code == s.OBJECT_LIST and spec.obj is not None and depth < 2:
         good = st.lists(st.one_of(object_of(spec.obj, depth + 1), WRONG), max_size=2)
-    elif code == CHANNEL:
+    elif code == s.CHANNEL:
         good = st.sampled_from(["online", "local", "ONLINE", ""])
     else:
         good = st.one_of(st.integers(), st.text(max_size=5))
@@ -129,19 +115,19 @@ def edges(spec: FieldSpec, depth: int = 0) -> list[Any]:
     """Every edge value of a field: each text and number edge, lengths around its limit, wrong types, and
     for nested objects each edge of each nested field on its own."""
     wrong: list[Any] = [None, True, [], {}, ["x"], [1], "x", 1]
-    if spec.kind == STR:
+    if spec.kind == s.STR:
         limit = spec.max_length
         return EDGE_TEXT + (["a" * (limit - 1), "a" * limit, "a" * (limit + 1)] if limit else []) + wrong
-    if spec.kind in (INT32, INT64, NUMBER):
+    if spec.kind in (s.INT32, s.INT64, s.NUMBER):
         return EDGE_NUMBERS + wrong
-    if spec.kind == STR_LIST:
+    if spec.kind == s.STR_LIST:
         return [[t] for t in EDGE_TEXT] + [[None], [1], ["a", 2]] + wrong
-    if spec.kind in (OBJECT, OBJECT_LIST) and spec.obj is not None and depth < 2:
+    if spec.kind in (s.OBJECT, s.OBJECT_LIST) and spec.obj is not None and depth < 2:
         nested: list[Any] = [{}] + [
             {name: value} for name, field in sorted(spec.obj.fields.items()) for value in edges(field, depth + 1)
         ]
         nested += [{**dict.fromkeys(spec.obj.required, "x")}, {**dict.fromkeys(spec.obj.required, "x"), "zz": 1}]
-        return (nested if spec.kind == OBJECT else [[n] for n in nested]) + wrong
+        return (nested if spec.kind == s.OBJECT else [[n] for n in nested]) + wrong
     return [*EDGE_TEXT, True, False, *EDGE_NUMBERS, *wrong]
 
 

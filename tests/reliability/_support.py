@@ -43,26 +43,17 @@ class Sizes:
     schemathesis_coverage: bool  # the coverage phase: ~850 requests whatever the examples
 
 
-SIZES = (
-    Sizes(
-        soak_products=50_000,
-        soak_batch_size=1000,
-        crash_trials=6,
-        crash_products=10_000,
-        crash_max_kills=3,
-        hypothesis_examples=400,
-        schemathesis_examples=100,
-        schemathesis_coverage=True,
-    )
-    if FULL
-    else Sizes(
-        soak_products=3_000,
-        soak_batch_size=250,
-        crash_trials=2,
-        crash_products=1_200,
-        crash_max_kills=2,
-        hypothesis_examples=40,
-        schemathesis_examples=15,
-        schemathesis_coverage=False,
-    )
+def _full_or_short(full: int, short: int) -> int:
+    return full if FULL else short
+
+
+SIZES = Sizes(
+    soak_products=_full_or_short(50_000, 3_000),
+    soak_batch_size=_full_or_short(1000, 250),
+    crash_trials=_full_or_short(6, 2),
+    crash_products=_full_or_short(10_000, 1_200),
+    crash_max_kills=_full_or_short(3, 2),
+    hypothesis_examples=_full_or_short(400, 40),
+    schemathesis_examples=_full_or_short(100, 15),
+    schemathesis_coverage=FULL,
 )

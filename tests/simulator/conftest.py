@@ -18,25 +18,8 @@ from criteo_catalog_sdk.simulator.replies import Reply
 from criteo_catalog_sdk.simulator.routes import RouteTable
 from criteo_catalog_sdk.simulator.service import CatalogService
 from criteo_catalog_sdk.simulator.validation import BatchValidator
+from tests.documented_examples import DOCUMENTED_BATCH
 
-# Seed 001, "Examples for the batch endpoint", 202 request.
-DOCUMENTED_PRODUCT: dict[str, Any] = {
-    "id": "id",
-    "title": "myTitle",
-    "description": "myDescription",
-    "link": "https://www.advertiser.com/myProduct",
-    "imageLink": "https://www.advertiser.com/300x200/myProduct",
-    "brand": "",
-    "googleProductCategory": None,
-    "gtin": "123456789",
-    "price": {"currency": "EUR", "value": "49.99"},
-    "availability": "in stock",
-}
-DOCUMENTED_BATCH: dict[str, Any] = {
-    "entries": [
-        {"batchId": 0, "merchantId": "123", "method": "insert", "product": DOCUMENTED_PRODUCT, "feedId": "string"}
-    ]
-}
 START = 1_700_000_000.0
 
 

@@ -25,6 +25,7 @@ import os
 from collections.abc import Iterator
 from typing import Any, Final
 
+from criteo_catalog_sdk.push.feeds import items
 from criteo_catalog_sdk.push.feeds.detect import (
     first_line,
     format_from_content,
@@ -33,18 +34,12 @@ from criteo_catalog_sdk.push.feeds.detect import (
     sniff_delimiter,
     text_encoding,
 )
+from criteo_catalog_sdk.push.feeds.items import *  # noqa: F403 - re-exported: items.__all__
 from criteo_catalog_sdk.push.feeds.items import (
-    DEFAULT_LIST_DELIMITER,
-    DEFAULT_MAX_ITEM_BYTES,
-    DEFAULT_MAX_ITEM_ELEMENTS,
-    DEFAULT_MAX_LINE_BYTES,
-    DEFAULT_MAX_LINE_CHARS,
     FORMATS,
-    MAX_CELL_CHARS,
     FeedError,
     FeedFormat,
     FeedItem,
-    FeedRecord,
     Source,
     Tally,
 )
@@ -203,24 +198,5 @@ def feed_format(path: str | os.PathLike[str]) -> FeedFormat:
     return format_from_content(head)[0] if head.strip() else "jsonl"
 
 
-__all__ = [
-    "DEFAULT_LIST_DELIMITER",
-    "DEFAULT_MAX_ITEM_BYTES",
-    "DEFAULT_MAX_ITEM_ELEMENTS",
-    "DEFAULT_MAX_LINE_BYTES",
-    "DEFAULT_MAX_LINE_CHARS",
-    "FORMATS",
-    "MAX_CELL_CHARS",
-    "Feed",
-    "FeedError",
-    "FeedFormat",
-    "FeedItem",
-    "FeedRecord",
-    "Source",
-    "feed_format",
-    "read_csv",
-    "read_feed",
-    "read_jsonl",
-    "read_tsv",
-    "read_xml",
-]
+__all__ = ["Feed", "feed_format", "read_csv", "read_feed", "read_jsonl", "read_tsv", "read_xml"]
+__all__ += items.__all__  # the item types and limits

@@ -118,5 +118,4 @@ __all__ = [
     "FeedItem",
     "FeedRecord",
     "Source",
-    "Tally",
-]
+]  # what criteo_catalog_sdk.push.feeds re-exports; Tally stays the readers' own

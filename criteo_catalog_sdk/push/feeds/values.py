@@ -14,25 +14,9 @@ from typing import Any, Final
 
 import orjson
 
+from criteo_catalog_sdk.push import schema
 from criteo_catalog_sdk.push.feeds.attributes import DETAIL, HIGHLIGHT, LIST_OPTION, Attribute, is_list, sub_field
-from criteo_catalog_sdk.push.schema import (
-    BOOL,
-    INT32,
-    INT32_MAX,
-    INT32_MIN,
-    INT64,
-    INT64_MAX,
-    INT64_MIN,
-    INT_OR_DIGITS,
-    NUMBER,
-    OBJECT,
-    OBJECT_LIST,
-    STR,
-    STR_LIST,
-    STR_LIST_MAP,
-    FieldSpec,
-    ObjectSpec,
-)
+from criteo_catalog_sdk.push.schema import FieldSpec, ObjectSpec
 
 _INT_RE: Final = re.compile(r"[+-]?[0-9]+")
 _NUM_RE: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -62,12 +46,12 @@ def convert_text(attr: Attribute, text: str, list_delimiter: str = "|", *, xml: 
     """One text value (a CSV/TSV cell, an XML element's text) to the value of ``attr.field``."""
     spec = attr.spec
     kind = spec.kind
-    if kind == STR:
+    if kind == schema.STR:
         if attr.field == "availability":
             low = text.strip().lower()
             return _AVAILABILITY.get(low, low.replace("_", " "))
         return text
-    if kind == STR_LIST:
+    if kind == schema.STR_LIST:
         sep = list_delimiter if attr.split == LIST_OPTION else attr.split
         if xml and not attr.split_xml:
             sep = None
@@ -75,9 +59,9 @@ def convert_text(attr: Attribute, text: str, list_delimiter: str = "|", *, xml: 
             one = text.strip()
             return [one] if one else []
         return [s.strip() for s in text.split(sep) if s.strip()]
-    if kind == OBJECT_LIST and spec.obj is not None:
+    if kind == schema.OBJECT_LIST and spec.obj is not None:
         return _object_list(attr, spec.obj, text.strip())
-    if kind == OBJECT and spec.obj is not None:
+    if kind == schema.OBJECT and spec.obj is not None:
         stripped = text.strip()
         if attr.parts and not stripped.startswith("{"):
             groups = split_groups(stripped, None)
@@ -90,34 +74,34 @@ def convert_text(attr: Attribute, text: str, list_delimiter: str = "|", *, xml: 
 def convert_value(spec: FieldSpec, text: str) -> Any:
     """Text to a value of a scalar kind, a Price, a measure or (as JSON text) any structured kind."""
     kind = spec.kind
-    if kind == STR:
+    if kind == schema.STR:
         return text
-    if kind == BOOL:
+    if kind == schema.BOOL:
         low = text.strip().lower()
         if low in _TRUE:
             return True
         if low in _FALSE:
             return False
         raise ValueError(f"expected yes or no (true or false), got {clip(text)}")
-    if kind in (INT64, INT32, INT_OR_DIGITS):
+    if kind in (schema.INT64, schema.INT32, schema.INT_OR_DIGITS):
         stripped = text.strip()
         if not _INT_RE.fullmatch(stripped):
             raise ValueError(f"expected an integer, got {clip(text)}")
         value = int(stripped)
-        lo, hi = (INT32_MIN, INT32_MAX) if kind == INT32 else (INT64_MIN, INT64_MAX)
+        lo, hi = (schema.INT32_MIN, schema.INT32_MAX) if kind == schema.INT32 else (schema.INT64_MIN, schema.INT64_MAX)
         if not lo <= value <= hi:
             raise ValueError(f"{value} is out of range [{lo}, {hi}]")
         return value
-    if kind == NUMBER:
+    if kind == schema.NUMBER:
         return number(text)
     stripped = text.strip()
-    if kind == OBJECT and spec.obj is not None and not stripped.startswith("{"):
+    if kind == schema.OBJECT and spec.obj is not None and not stripped.startswith("{"):
         if spec.obj.name == "Price":
             return price(stripped)
         if set(spec.obj.fields) == {"unit", "value"}:
             return _measure(stripped, spec.obj)
-    if kind in (OBJECT, OBJECT_LIST, STR_LIST_MAP):
-        return _json(stripped, list if kind == OBJECT_LIST else dict)
+    if kind in (schema.OBJECT, schema.OBJECT_LIST, schema.STR_LIST_MAP):
+        return _json(stripped, list if kind == schema.OBJECT_LIST else dict)
     return text  # channel, and shapes of a newer spec: validation is the judge
 
 
@@ -170,7 +154,7 @@ def _measure(text: str, ospec: ObjectSpec) -> dict[str, Any]:
     if m is None:
         raise ValueError(f'expected a number and a unit like "2.5 kg", got {clip(text)}')
     amount = m.group(1)
-    if ospec.fields["value"].kind == INT64:
+    if ospec.fields["value"].kind == schema.INT64:
         if not _INT_RE.fullmatch(amount):
             raise ValueError(f"expected an integer and a unit, got {clip(text)}")
         value: int | float = int(amount)

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from criteo_catalog_sdk.cli import main as cli
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from ..conftest import ROOT
+from ..conftest import ROOT, cut_xml_feed
 from .test_xml_feed import BILLION_LAUGHS
 
 MERCHANT_CENTER = str(ROOT / "examples" / "merchant_center.xml")
@@ -189,13 +189,7 @@ def test_a_feed_cut_short_exits_2_after_pushing_what_was_read(
     criteo_simulator: CriteoSimulator, tmp_path: Path
 ) -> None:
     sim = criteo_simulator
-    items = "".join(
-        f"<item><g:id>C{i}</g:id><g:title>T</g:title><g:link>https://x/{i}</g:link>"
-        f"<g:image_link>https://x/{i}.jpg</g:image_link></item>\n"
-        for i in range(5)
-    )
-    path = tmp_path / "cut.xml"
-    path.write_text(f'<rss xmlns:g="http://base.google.com/ns/1.0"><channel>\n{items}<item><g:id>C5</g:id>')
+    path = cut_xml_feed(tmp_path / "cut.xml", "C")
     code, data = push(sim, str(path))
     assert code == 2 and data["upserted"] == 5 and data["rejected"] == 1
     assert "item 6 (line 7): malformed XML: no element found" in data["errors"][0]["message"]
@@ -218,16 +212,6 @@ def test_feed_usage_errors_are_one_line_and_exit_2(criteo_simulator: CriteoSimul
         assert result.exit_code == 2, (args, result.output)
         assert fragment in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.output + result.stderr
-
-
-def test_validate_an_xml_feed_offline(criteo_simulator: CriteoSimulator) -> None:
-    result = invoke(criteo_simulator, "validate", MERCHANT_CENTER)
-    assert result.exit_code == 1
-    assert "12 products: 11 valid, 1 invalid" in result.stdout
-    assert "item 9 AO-HEADLAMP-400: imageLink is required" in result.stdout
-    assert "note: attribute 'g:ships_from_country' (3 items)" in result.stdout
-    data = json.loads(invoke(criteo_simulator, "validate", MERCHANT_CENTER, "--json").stdout)
-    assert data["errors"][0]["line"] == 9 and len(data["notes"]) == 1
 
 
 def test_no_progress_total_from_compressed_or_xml_feeds(tmp_path: Path) -> None:
