@@ -175,6 +175,17 @@ class PushState:
             self.reading_done = True
             self.changed.notify_all()
 
+    def sending_done(self) -> bool:
+        """Whether nothing is left to send: every batch read has been taken by a sender."""
+        return self.reading_done and self.queue.waiting == 0
+
+    async def until_sending_done(self, timeout: float) -> None:
+        """Wait until :meth:`sending_done`, at most ``timeout`` seconds."""
+        with anyio.move_on_after(timeout):
+            async with self.changed:
+                while not self.sending_done():
+                    await self.changed.wait()
+
     # -- the counters (the only place they change) -------------------------------------------------------
 
     def count_read(self, n: int, skipped: int = 0) -> None:

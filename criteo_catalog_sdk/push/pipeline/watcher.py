@@ -50,7 +50,7 @@ class Watcher:
         delay = first_delay
         polls = 0
         while True:
-            await state.sleep(delay)
+            await (self._first_wait(delay) if polls == 0 else state.sleep(delay))
             error: CriteoError | None = None
             report: Report | None = None
             async with state.poll_slots:
@@ -81,6 +81,16 @@ class Watcher:
                 await state.finish(batch_id)
                 return
             delay = next_delay
+
+    async def _first_wait(self, scaled: float) -> None:
+        """The wait before a batch's first poll: scaled to its size while the push still sends (a large
+        report is not polled before it can be final: fewer calls), but no longer than the policy's initial
+        delay once nothing is left to send, since the end of the push then waits only on reports."""
+        state = self.state
+        shortest = min(scaled, state.api.poll_policy.initial_delay)
+        await state.sleep(shortest)
+        if scaled > shortest:
+            await state.until_sending_done(scaled - shortest)
 
     # -- actions --------------------------------------------------------------------------------------
 
