@@ -5,9 +5,10 @@ product's keys and the types of its values, both taken in C: ``tuple(p)``, ``tup
 is judged once against the Product tables and compiled into a :class:`Plan`: which fields to drop
 (``None`` values) and the few value checks the types alone do not settle (lengths, URLs, ids, integer
 ranges, finite numbers, the items of lists, nested objects, themselves by signature). Checking a product
-is then one dictionary lookup and those checks. Anything unusual (an unknown field, a wrong type, a
-missing required field, a failed check) answers ``None``, and the full check runs to report everything;
-``tests/push/test_fastpath.py`` checks that both paths always agree.
+is then one dictionary lookup and one call of the plan's function, those checks compiled into it.
+Anything unusual (an unknown field, a wrong type, a missing required field, a failed check) answers
+``None``, and the full check runs to report everything; ``tests/push/test_fastpath.py`` checks that
+both paths always agree.
 
 Memory stays bounded: at most :data:`MAX_PLANS` signatures are kept (the cache starts over beyond).
 """
@@ -42,41 +43,70 @@ MAX_PLANS: Final = 4096
 _URL_PREFIXES: Final = ("https://", "http://")
 Check = Callable[[Any], bool]
 Signature = tuple[tuple[str, ...], tuple[type, ...]]
+#: The names the compiled checks may use.
+_GLOBALS: Final = {"__builtins__": {"len": len}, "isfinite": math.isfinite, "URL_PREFIXES": _URL_PREFIXES}
 
 
 class Plan:
-    """What a product of one signature needs beyond its types: fields to drop, checks to run."""
+    """What a product of one signature needs beyond its types: fields to drop, checks to run (``run``:
+    all of them compiled into one function, see :func:`compile_checks`)."""
 
-    __slots__ = ("checks", "drop")
+    __slots__ = ("checks", "drop", "run")
 
     def __init__(self, drop: tuple[str, ...], checks: tuple[tuple[str, Check], ...]) -> None:
         self.drop = drop
         self.checks = checks
+        self.run = compile_checks(checks)
+
+
+def _expression(expr: str) -> Check:
+    """A check written once, as an expression of ``v`` whose limits are literals: callable as it is, and
+    inlined by :func:`compile_checks` (one function call per product instead of one per field)."""
+    check: Check = eval(f"lambda v: {expr}", dict(_GLOBALS))  # noqa: S307 - our templates, int literals
+    setattr(check, "expression", expr)  # noqa: B010 - an attribute of this function object
+    return check
+
+
+def compile_checks(checks: tuple[tuple[str, Check], ...]) -> Callable[[Mapping[str, Any]], bool]:
+    """One function that runs ``checks`` on a mapping (each ``(field, check)`` on ``mapping[field]``) and
+    says whether all pass: expression checks inlined, the others called. Field names enter the source only
+    through ``repr``."""
+    env: dict[str, Any] = dict(_GLOBALS)
+    lines = ["def run(p):"]
+    for i, (name, check) in enumerate(checks):
+        expr = getattr(check, "expression", None)
+        if expr is None:
+            env[f"check{i}"] = check
+            expr = f"check{i}(v)"
+        lines += [f"    v = p[{name!r}]", f"    if not ({expr}):", "        return False"]
+    lines.append("    return True")
+    exec("\n".join(lines), env)  # noqa: S102 - source built here (see above)
+    return env["run"]  # type: ignore[no-any-return]
 
 
 def _str_check(name: str, limit: int, required: bool) -> Check | None:
+    limit = int(limit)  # a literal in the expressions below
     if name == "id":
-        return lambda v: (
-            bool(v) and v.isascii() and v.isprintable() and v[0] != " " and v[-1] != " " and len(v) <= limit
+        return _expression(
+            f'v != "" and v.isascii() and v.isprintable() and v[0] != " " and v[-1] != " " and len(v) <= {limit}'
         )
-    url = name in URL_FIELDS
-    if url:
-        return lambda v: v.startswith(_URL_PREFIXES) and (not limit or len(v) <= limit)
+    if name in URL_FIELDS:
+        url = "v.startswith(URL_PREFIXES)"
+        return _expression(f"{url} and len(v) <= {limit}" if limit else url)
     if required and limit:
-        return lambda v: bool(v) and len(v) <= limit
+        return _expression(f'v != "" and len(v) <= {limit}')
     if required:
-        return bool
+        return _expression('v != ""')
     if limit:
-        return lambda v: len(v) <= limit
+        return _expression(f"len(v) <= {limit}")
     return None
 
 
 def _int_check(low: int, high: int) -> Check:
-    return lambda v: low <= v <= high
+    return _expression(f"{int(low)} <= v <= {int(high)}")
 
 
-def _float_ok(v: float) -> bool:
-    return math.isfinite(v)
+_float_ok: Final = _expression("isfinite(v)")
 
 
 def _str_list_ok(v: list[Any]) -> bool:
@@ -91,23 +121,19 @@ class _Objects:
 
     def __init__(self, spec: ObjectSpec) -> None:
         self.spec = spec
-        self.plans: dict[Signature, tuple[tuple[str, Check], ...] | None] = {}
+        self.plans: dict[Signature, Callable[[Mapping[str, Any]], bool] | None] = {}
 
     def ok(self, value: Any) -> bool:
         if type(value) is not dict:
             return False
         signature = (tuple(value), tuple(map(type, value.values())))
-        checks = self.plans.get(signature, _UNSEEN)
-        if checks is _UNSEEN:
+        run = self.plans.get(signature, _UNSEEN)
+        if run is _UNSEEN:
             if len(self.plans) >= MAX_PLANS:
                 self.plans.clear()
-            checks = self.plans[signature] = _object_checks(self.spec, signature)
-        if checks is None:
-            return False
-        for name, check in checks:  # noqa: SIM110 - cheaper than all(<genexpr>)
-            if not check(value[name]):
-                return False
-        return True
+            checks = _object_checks(self.spec, signature)
+            run = self.plans[signature] = None if checks is None else compile_checks(checks)
+        return run is not None and run(value)
 
 
 _UNSEEN: Any = object()
@@ -171,7 +197,7 @@ def _value_check(name: str, field: FieldSpec, kind: type, *, required: bool) -> 
 
         return each
     if code == CHANNEL:
-        return (lambda v: v == "online") if kind is str else False
+        return _expression('v == "online"') if kind is str else False
     return False  # INT_OR_DIGITS, STR_LIST_MAP, ANY: rare, left to the full check
 
 
@@ -217,9 +243,6 @@ class FastPath:
             if len(self.plans) >= MAX_PLANS:
                 self.plans.clear()
             plan = self.plans[signature] = self.plan(signature)
-        if plan is None:
+        if plan is None or not plan.run(product):
             return None
-        for name, check in plan.checks:
-            if not check(product[name]):
-                return None
         return plan.drop  # type: ignore[no-any-return]
