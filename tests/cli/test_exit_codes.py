@@ -32,18 +32,7 @@ from criteo_catalog_sdk.polling import ReportTimeoutError
 from criteo_catalog_sdk.push.pipeline import PushAborted
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from .conftest import (
-    ENTRY_POINT,
-    ROOT,
-    credentials,
-    interrupt_midway,
-    invoke,
-    one_line,
-    product,
-    products,
-    run_cli,
-    write_feed,
-)
+from .conftest import ROOT, credentials, interrupt_report_wait, invoke, one_line, product, products, run_cli, write_feed
 
 
 def test_the_table_has_every_code_once() -> None:
@@ -110,9 +99,7 @@ def interrupted_report(sim: CriteoSimulator, push: list[str]) -> int:
     """``report --wait`` on a report that never becomes final, interrupted with Ctrl-C (SIGINT)."""
     sim.control.freeze()  # before the push: its report stays ACCEPTED
     token = json.loads(run_cli(*push, "--json").stdout)["operations"][0]
-    sim.control.clear_requests()
-    command = [ENTRY_POINT, *credentials(sim), "report", token, "--wait", "--first-poll", "0.05"]
-    returncode, _, stderr = interrupt_midway(command, lambda: bool(sim.control.requests("report")))
+    returncode, _, stderr = interrupt_report_wait(sim, token)
     assert one_line(stderr.decode()).startswith("interrupted: "), (returncode, stderr)
     return returncode
 

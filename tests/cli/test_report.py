@@ -11,18 +11,7 @@ import pytest
 
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from .conftest import (
-    ENTRY_POINT,
-    FAST,
-    credentials,
-    interrupt_midway,
-    invoke,
-    one_json,
-    one_line,
-    product,
-    products,
-    write_feed,
-)
+from .conftest import FAST, interrupt_report_wait, invoke, one_json, one_line, product, products, write_feed
 
 
 def pushed_token(sim: CriteoSimulator, tmp_path: Path, *args: str) -> str:
@@ -111,10 +100,7 @@ def test_ctrl_c_while_waiting_for_a_report_exits_130_in_one_line(
 ) -> None:
     sim.control.freeze()  # before the push: its report is never final
     token = pushed_token(sim, tmp_path)
-    sim.control.clear_requests()
-    command = [ENTRY_POINT, *credentials(sim), "report", token, "--wait", "--first-poll", "0.05"]
-    command += ["--json"] if as_json else []
-    returncode, stdout, stderr = interrupt_midway(command, lambda: bool(sim.control.requests("report")))
+    returncode, stdout, stderr = interrupt_report_wait(sim, token, *(["--json"] if as_json else []))
     assert returncode == 130
     line = one_line(stderr.decode())
     assert line.startswith(f"interrupted: the report of operation {token} was not awaited to its end")
