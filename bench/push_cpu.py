@@ -130,7 +130,8 @@ def dry_run_push(products: list[dict[str, Any]]) -> int:
     """A whole ``push(dry_run=True)``: the SDK path plus the pipeline and its SQLite journal."""
     from criteo_catalog_sdk.push import pipeline
 
-    result = asyncio.run(pipeline.push(None, products, merchant_id=MERCHANT, options=PushOptions(dry_run=True)))
+    job = pipeline.MerchantPush(MERCHANT, products, options=PushOptions(dry_run=True))
+    result = asyncio.run(pipeline.push(None, job))
     with result:
         return result.summary.total
 
