@@ -111,7 +111,7 @@ class Trial:
     rng: random.Random
     via: str
     runs: int = field(default=0, init=False)
-    env: dict[str, str] = field(init=False)
+    env: dict[str, str] = field(init=False, repr=False)  # holds the client secret
 
     def __post_init__(self) -> None:
         self.env = {
