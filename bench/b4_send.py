@@ -24,10 +24,9 @@ from typing import Any
 
 import httpx
 
-from bench import catalog
+from bench import sim
 from bench.common import BenchResult, Goal, fmt, interleaved, paired_ratio, server_process
 from criteo_catalog_sdk import AsyncCatalogClient, CatalogClient
-from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, batch_body
 
 GOAL = Goal(">=", 0.9)
 MERCHANT = 4242
@@ -36,29 +35,6 @@ CONCURRENCY = 4
 #: More, shorter runs than elsewhere: a sample is a fraction of a second of loopback traffic, the most
 #: exposed of all figures to other processes of the machine.
 RUNS = 11
-
-
-def bodies(count: int, batch_size: int = 1000) -> list[bytes]:
-    """``count`` distinct request bodies of ``batch_size`` products, encoded by the SDK."""
-    builder = EntryBuilder(MERCHANT)
-    out = []
-    items = catalog.iter_products(count * batch_size, prefix="SEND")
-    for _ in range(count):
-        entries = []
-        for position in range(batch_size):
-            entry = builder.insert(position, next(items))
-            if type(entry) is not PreparedEntry:
-                raise AssertionError(f"unexpected rejection: {entry}")
-            entries.append(entry.data)
-        out.append(batch_body(entries))
-    return out
-
-
-def _plain_headers(url: str) -> dict[str, str]:
-    answer = httpx.post(
-        f"{url}/oauth2/token", data={"grant_type": "client_credentials", "client_id": "b", "client_secret": "b"}
-    )
-    return {"Authorization": f"Bearer {answer.json()['access_token']}", "Content-Type": "application/json"}
 
 
 def _rate(n: int, seconds: float) -> float:
@@ -118,10 +94,10 @@ async def sdk_async(client: AsyncCatalogClient, payloads: list[bytes], n: int) -
 def measure(runs: int = RUNS, batches: int = 100, batch_size: int = 1000) -> BenchResult:
     """B4: requests/s of the SDK's clients over plain httpx's, sequential and 4 in flight."""
     started = time.perf_counter()
-    payloads = bodies(min(batches, 8), batch_size)
+    payloads = sim.sdk_bodies(min(batches, 8), MERCHANT, batch_size, prefix="SEND")
     with server_process(["-m", "bench.fast_server"]) as server:
         url = server.base_url
-        headers = _plain_headers(url)
+        headers = {"Authorization": f"Bearer {sim.token(url)}", "Content-Type": "application/json"}
         limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
         loop = asyncio.new_event_loop()
         try:
@@ -161,13 +137,12 @@ def measure(runs: int = RUNS, batches: int = 100, batch_size: int = 1000) -> Ben
         f" ({sync_ratio:.2f}x). {CONCURRENCY} in flight: plain httpx.AsyncClient {fmt(medians['plain_async'])}"
         f" req/s, AsyncCatalogClient {fmt(medians['sdk_async'])} ({async_ratio:.2f}x). Value: the worse ratio."
     )
-    return BenchResult(
+    return BenchResult.judged(
         "B4",
         "loopback send, 1,000-product batches (SDK / plain httpx)",
         value,
         "x plain httpx",
-        str(GOAL),
-        GOAL.met(value),
+        GOAL,
         detail,
         {
             "sync_ratio": sync_ratio,
@@ -176,7 +151,7 @@ def measure(runs: int = RUNS, batches: int = 100, batch_size: int = 1000) -> Ben
             **{f"{k}_req_per_s": v for k, v in medians.items()},
         },
         samples,
-        time.perf_counter() - started,
+        started=started,
     )
 
 

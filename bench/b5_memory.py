@@ -201,19 +201,16 @@ def _measure_format(
     merchant = 2000 if fmt == "jsonl" else 3000
     try:
         for run in range(max(runs, big_runs)):
-            if run < runs:
+            for size, feed, count, size_runs in (("small", small_feed, small, runs), ("big", big_feed, n, big_runs)):
+                if run >= size_runs:
+                    continue
                 merchant += 1
-                report = run_child(small_feed, url, merchant, RATE)
-                if report["upserted"] != small:
-                    raise RuntimeError(f"the small {fmt} push did not upsert every product: {report}")
-                peaks["small_mb"].append(report["peak_mb"])
-            if run < big_runs:
-                merchant += 1
-                report = run_child(big_feed, url, merchant, RATE)
-                if report["upserted"] != n:
-                    raise RuntimeError(f"the big {fmt} push did not upsert every product: {report}")
-                peaks["big_mb"].append(report["peak_mb"])
-                seconds.append(report["seconds"])
+                report = run_child(feed, url, merchant, RATE)
+                if report["upserted"] != count:
+                    raise RuntimeError(f"the {size} {fmt} push did not upsert every product: {report}")
+                peaks[f"{size}_mb"].append(report["peak_mb"])
+                if size == "big":
+                    seconds.append(report["seconds"])
     finally:
         big_feed.unlink(missing_ok=True)  # a million XML items take over a GB
         small_feed.unlink(missing_ok=True)

@@ -59,17 +59,16 @@ def measure(runs: int = 9) -> BenchResult:
         f" {runs} interleaved runs: import httpx {httpx_ms:.0f} ms (in this environment httpx also"
         f" loads click and rich for its CLI), import criteo_catalog_sdk {sdk_ms:.0f} ms (httpx included)."
     )
-    return BenchResult(
+    return BenchResult.judged(
         "B7",
         "import time (criteo_catalog_sdk / httpx)",
         ratio,
         "x import httpx",
-        str(GOAL),
-        GOAL.met(ratio),
+        GOAL,
         detail,
         {"httpx_ms": httpx_ms, "sdk_ms": sdk_ms, "bare_ms": medians["bare"] * 1000},
         samples,
-        time.perf_counter() - started,
+        started=started,
     )
 
 

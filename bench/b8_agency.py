@@ -48,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -190,25 +191,27 @@ def _sharing_check(rows: list[int], samples: dict[str, list[float]]) -> str:
     )
 
 
+@dataclass
 class Agency:
     """The runs of one measurement: feed, simulator, and each variant's samples."""
 
-    def __init__(
-        self, url: str, control: SimulatorControl, feed: Path, tmp: Path, merchants: int, n: int, batch_size: int | None
-    ) -> None:
-        self.url = url
-        self.control = control
-        self.feed = feed
-        self.tmp = tmp
-        self.merchants = merchants
-        self.n = n
-        self.batch_size = batch_size
-        self.round = 0
-        self.budget_rows: list[int] = []  # calls the shared SQLite budget recorded, per ``shared`` run
-        self.samples: dict[str, dict[str, list[float]]] = {
+    url: str
+    control: SimulatorControl
+    feed: Path
+    tmp: Path
+    merchants: int
+    n: int
+    batch_size: int | None
+    round: int = field(default=0, init=False)
+    #: Calls the shared SQLite budget recorded, per ``shared`` run.
+    budget_rows: list[int] = field(default_factory=list, init=False)
+    samples: dict[str, dict[str, list[float]]] = field(
+        init=False,
+        default_factory=lambda: {
             v: {"wall": [], "calls": [], "app_share": [], "throttled_share": [], "products_429": [], "late": []}
             for v in VARIANTS
-        }
+        },
+    )
 
     def run(self, variant: str) -> float:
         """One run of ``variant`` with fresh merchants and a fresh application; returns its wall time."""

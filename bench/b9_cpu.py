@@ -272,18 +272,8 @@ def measure(n: int = 100_000, runs: int = MIN_RUNS, *, profile: bool = True) -> 
             + "."
         )
     samples = {f"{k}_seconds": [r[k] for r in reports] for k in ("cpu", *THREADS, "other", "wall")}
-    return BenchResult(
-        "B9",
-        f"client CPU of a whole push, {n:,} products, JSON Lines feed + state file",
-        value,
-        "us/product",
-        str(GOAL),
-        GOAL.met(value),
-        detail,
-        metrics,
-        samples,
-        time.perf_counter() - started,
-    )
+    title = f"client CPU of a whole push, {n:,} products, JSON Lines feed + state file"
+    return BenchResult.judged("B9", title, value, "us/product", GOAL, detail, metrics, samples, started=started)
 
 
 def main(argv: list[str] | None = None) -> int:

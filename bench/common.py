@@ -77,6 +77,26 @@ class BenchResult:
     runs: dict[str, list[float]] = field(default_factory=dict)
     seconds: float = 0.0
 
+    @classmethod
+    def judged(
+        cls,
+        key: str,
+        title: str,
+        value: float,
+        unit: str,
+        goal: Goal,
+        detail: str,
+        metrics: dict[str, Any],
+        runs: dict[str, list[float]],
+        *,
+        started: float,
+    ) -> BenchResult:
+        """The result of a benchmark with one goal: ``goal`` says whether ``value`` meets it; ``started``, the
+        ``time.perf_counter()`` reading the benchmark began at, gives its duration."""
+        return cls(
+            key, title, value, unit, str(goal), goal.met(value), detail, metrics, runs, time.perf_counter() - started
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object of this result (the documented keys first)."""
         return {

@@ -18,6 +18,7 @@ from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import BaseClient
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
+from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.polling import ReportWaiter
 from criteo_catalog_sdk.report import Report, Stats
 
@@ -138,16 +139,10 @@ class AsyncCatalogClient(BaseClient[httpx.AsyncClient, Callable[[float], Awaitab
         from criteo_catalog_sdk.push import pipeline
         from criteo_catalog_sdk.push.api import AsyncClientApi
 
-        opts = pipeline.options_of(options, settings)
-        return await pipeline.push(
-            AsyncClientApi(self),
-            products,
-            merchant_id=merchant_id,
-            deletes=deletes,
-            state=state,
-            on_progress=on_progress,
-            options=opts,
+        job = pipeline.MerchantPush(
+            check_merchant_id(merchant_id), products, deletes, state, pipeline.options_of(options, settings)
         )
+        return await pipeline.push(AsyncClientApi(self), job, on_progress)
 
     async def push_many(
         self,

@@ -20,6 +20,7 @@ from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
+from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.polling import ReportWaiter
 from criteo_catalog_sdk.report import Report, Stats
 
@@ -148,18 +149,9 @@ class CatalogClient(BaseClient[httpx.Client, Callable[[float], None]]):
         from criteo_catalog_sdk.push.api import ThreadedClientApi
 
         opts = pipeline.options_of(options, settings)
+        job = pipeline.MerchantPush(check_merchant_id(merchant_id), products, deletes, state, opts)
         api = ThreadedClientApi(self, concurrency=opts.concurrency)
-        return pipeline.run_sync(
-            lambda: pipeline.push(
-                api,
-                products,
-                merchant_id=merchant_id,
-                deletes=deletes,
-                state=state,
-                on_progress=on_progress,
-                options=opts,
-            )
-        )
+        return pipeline.run_sync(lambda: pipeline.push(api, job, on_progress))
 
     def push_many(
         self,

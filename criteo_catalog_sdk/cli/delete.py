@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from criteo_catalog_sdk.cli.options import first_poll_option, json_option, merchant_id_option, with_retry_help
@@ -20,33 +22,12 @@ __all__ = ["delete"]
 @json_option
 @first_poll_option
 @click.pass_context
-def delete(
-    ctx: click.Context,
-    merchant_id: int,
-    product_ids: tuple[str, ...],
-    state: str | None,
-    report_out: str | None,
-    wait: bool,
-    report_timeout: float,
-    dry_run: bool,
-    as_json: bool,
-    first_poll: float,
-) -> None:
+def delete(ctx: click.Context, /, product_ids: tuple[str, ...], **params: Any) -> None:
     """Delete products of a merchant by id and report the outcome of each (with --state, the journal
     forgets them too)."""
     from criteo_catalog_sdk.cli.push_run import PushRequest, run_push
 
-    options = push_options_from({"wait": wait, "report_timeout": report_timeout, "dry_run": dry_run})
-    request = PushRequest(
-        "delete",
-        merchant_id,
-        options,
-        deletes=product_ids,
-        state=state,
-        report_out=report_out,
-        as_json=as_json,
-        first_poll=first_poll,
-    )
+    request = PushRequest.of_command("delete", params, push_options_from(params), deletes=product_ids)
     ctx.exit(run_push(ctx, request))
 
 

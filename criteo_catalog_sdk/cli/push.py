@@ -35,19 +35,7 @@ __all__ = ["push"]
 @json_option
 @first_poll_option
 @click.pass_context
-def push(
-    ctx: click.Context,
-    /,
-    feed: str,
-    merchant_id: int,
-    state: str | None,
-    report_out: str | None,
-    feed_format: str | None,
-    delimiter: str | None,
-    as_json: bool,
-    first_poll: float,
-    **settings: Any,
-) -> None:
+def push(ctx: click.Context, /, feed: str, feed_format: str | None, delimiter: str | None, **params: Any) -> None:
     """Push FEED (JSON Lines, CSV, TSV or Merchant Center XML, maybe compressed; - for stdin) to a
     merchant's catalog and report every product.
 
@@ -58,7 +46,7 @@ def push(
     from criteo_catalog_sdk.cli.push_run import FeedWatch, PushRequest, run_push
     from criteo_catalog_sdk.push.feeds import read_feed
 
-    options = push_options_from(settings)
+    options = push_options_from(params)
     keep = {"keep_unmapped": True} if unknown_fields_given(ctx) else {}
     watch = FeedWatch(read_feed(feed, feed_format, delimiter, **keep))  # type: ignore[arg-type]
     show = sys.stderr.isatty()
@@ -67,18 +55,8 @@ def push(
         from criteo_catalog_sdk.cli.progress import feed_total
 
         total = feed_total(feed, feed_format)
-    request = PushRequest(
-        "push",
-        merchant_id,
-        options,
-        products=watch,
-        feed=watch,
-        state=state,
-        report_out=report_out,
-        as_json=as_json,
-        first_poll=first_poll,
-        progress_total=total,
-        show_progress=show,
+    request = PushRequest.of_command(
+        "push", params, options, products=watch, feed=watch, progress_total=total, show_progress=show
     )
     ctx.exit(run_push(ctx, request))
 

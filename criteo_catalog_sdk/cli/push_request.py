@@ -5,7 +5,7 @@ Shared by running a push (``push_run``) and printing it (``push_output``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -77,3 +77,18 @@ class PushRequest:
     first_poll: float = DEFAULT_FIRST_POLL
     progress_total: int | None = None
     show_progress: bool = False
+
+    @classmethod
+    def of_command(cls, command: str, params: Mapping[str, Any], options: PushOptions, **what: Any) -> PushRequest:
+        """The request of a ``push`` or ``delete`` command: ``--merchant-id``, ``--state``, ``--report-out``,
+        ``--json`` and ``--first-poll`` from its ``params``; ``what`` (products or deletes...) from the command."""
+        return cls(
+            command,
+            params["merchant_id"],
+            options,
+            state=params["state"],
+            report_out=params["report_out"],
+            as_json=params["as_json"],
+            first_poll=params["first_poll"],
+            **what,
+        )

@@ -70,13 +70,13 @@ def _execute(
             "merchant_id": request.merchant_id,
             "deletes": request.deletes,
             "state": request.state,
-            "on_progress": display,
             "options": request.options,
         }
         if settings is None:  # a dry run: checked against the chosen generation, nothing sent
             from criteo_catalog_sdk.push.api import DryRunApi
 
-            return await pipeline.push(DryRunApi(glob.api_version), request.products, **push)
+            job = pipeline.MerchantPush(products=request.products, **push)
+            return await pipeline.push(DryRunApi(glob.api_version), job, display)
         from criteo_catalog_sdk.async_client import AsyncCatalogClient
         from criteo_catalog_sdk.polling import PollPolicy
 
@@ -85,7 +85,7 @@ def _execute(
                 from criteo_catalog_sdk.cli.progress import application_share
 
                 display.extra_info = application_share(client.app_budget)
-            return await client.push(request.products, **push)
+            return await client.push(request.products, on_progress=display, **push)
 
     if display is None:
         return asyncio.run(run())

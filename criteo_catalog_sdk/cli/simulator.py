@@ -7,12 +7,29 @@ that the other commands work without the extra.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
 
 __all__ = ["simulator"]
+
+#: The options named after a field of the simulator's ``Settings`` or ``SimulatorConfig``, whose values
+#: pass as they are (the others are parsed first).
+_SETTINGS_AS_GIVEN = (
+    "rate_limit",
+    "calls_per_minute",
+    "retry_after_header",
+    "token_ttl",
+    "accepted_seconds",
+    "processing_seconds",
+    "retention_seconds",
+    "max_body_bytes",
+    "max_id_length",
+    "latency_seconds",
+)
+_CONFIG_AS_GIVEN = ("host", "port", "seed", "state_file", "control", "access_log", "log_level")
 
 
 @click.command("simulator")
@@ -27,7 +44,12 @@ __all__ = ["simulator"]
     type=click.IntRange(min=0),
     help="API calls per minute per client id, Criteo's application budget (0: off).",
 )
-@click.option("--retry-after/--no-retry-after", default=False, help="Send Retry-After on 429 (Criteo documents none).")
+@click.option(
+    "--retry-after/--no-retry-after",
+    "retry_after_header",
+    default=False,
+    help="Send Retry-After on 429 (Criteo documents none).",
+)
 @click.option("--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API requests given a fault.")
 @click.option(
     "--fault-kinds",
@@ -56,10 +78,18 @@ __all__ = ["simulator"]
 @click.option("--static-token", "static_tokens", multiple=True, help="A bearer token that is always valid.")
 @click.option("--accepted-seconds", default=1.0, type=click.FloatRange(min=0), help="Time an operation is ACCEPTED.")
 @click.option("--processing-seconds", default=2.0, type=click.FloatRange(min=0), help="Time it is IN_PROGRESS.")
-@click.option("--report-retention", default=4 * 86400.0, type=click.FloatRange(min=0), help="Report lifetime, s.")
+@click.option(
+    "--report-retention",
+    "retention_seconds",
+    default=4 * 86400.0,
+    type=click.FloatRange(min=0),
+    help="Report lifetime, s.",
+)
 @click.option("--max-body-bytes", default=16_000_000, type=click.IntRange(min=1), help="413 at this size.")
 @click.option("--max-id-length", default=240, type=click.IntRange(min=1), help="Longer product ids: OverlargeID.")
-@click.option("--latency", default=0.0, type=click.FloatRange(min=0), help="Seconds added to every API answer.")
+@click.option(
+    "--latency", "latency_seconds", default=0.0, type=click.FloatRange(min=0), help="Seconds added to every API answer."
+)
 @click.option(
     "--deprecate",
     "deprecations",
@@ -79,36 +109,7 @@ __all__ = ["simulator"]
     metavar="NAME",
     help="TEST ONLY: answer in breach of the spec on purpose (see simulator config.CONTRACT_BREAKS).",
 )
-def simulator(
-    host: str,
-    port: int,
-    rate_limit: float,
-    calls_per_minute: int,
-    retry_after: bool,
-    fault_rate: float,
-    fault_kinds: str,
-    fault_latency: float,
-    fault_routes: str,
-    seed: int | None,
-    response_shape: str,
-    state_file: str | None,
-    token_ttl: int,
-    clients: tuple[str, ...],
-    merchants: str | None,
-    static_tokens: tuple[str, ...],
-    accepted_seconds: float,
-    processing_seconds: float,
-    report_retention: float,
-    max_body_bytes: int,
-    max_id_length: int,
-    latency: float,
-    deprecations: tuple[str, ...],
-    decommissions: tuple[str, ...],
-    control: bool,
-    access_log: bool,
-    log_level: str,
-    break_contract: tuple[str, ...],
-) -> None:
+def simulator(**options: Any) -> None:
     """Run a local simulator of Criteo's Catalog API; prints its base URL when ready."""
     try:
         from criteo_catalog_sdk.simulator import config as cfg
@@ -120,48 +121,31 @@ def simulator(
     try:
         credentials: dict[str, str] | None = None
         client_merchants: dict[str, frozenset[int]] = {}
-        for text in clients:
+        for text in options["clients"]:
             client_id, secret, allowed = cfg.parse_client(text)
             credentials = {**(credentials or {}), client_id: secret}
             if allowed is not None:
                 client_merchants[client_id] = allowed
+        merchants = options["merchants"]
         settings = cfg.Settings(
-            rate_limit=rate_limit,
-            calls_per_minute=calls_per_minute,
-            retry_after_header=retry_after,
-            response_shape=cfg.shape(response_shape),
-            token_ttl=token_ttl,
+            **{name: options[name] for name in _SETTINGS_AS_GIVEN},
+            response_shape=cfg.shape(options["response_shape"]),
             credentials=credentials,
             merchants=cfg.parse_merchants(merchants) if merchants else None,
             client_merchants=client_merchants,
-            static_tokens=frozenset(static_tokens),
-            accepted_seconds=accepted_seconds,
-            processing_seconds=processing_seconds,
-            retention_seconds=report_retention,
-            max_body_bytes=max_body_bytes,
-            max_id_length=max_id_length,
-            latency_seconds=latency,
-            deprecated=dict(parse_deprecation(text) for text in deprecations),
-            decommissioned=frozenset(name.strip().lower() for name in decommissions),
-            break_contract=frozenset(break_contract),
+            static_tokens=frozenset(options["static_tokens"]),
+            deprecated=dict(parse_deprecation(text) for text in options["deprecations"]),
+            decommissioned=frozenset(name.strip().lower() for name in options["decommissions"]),
+            break_contract=frozenset(options["break_contract"]),
         )
         faults = FaultSettings(
-            rate=fault_rate,
-            kinds=cfg.parse_fault_kinds(fault_kinds),
-            latency_seconds=fault_latency,
-            routes=frozenset(r.strip() for r in fault_routes.split(",") if r.strip()),
+            rate=options["fault_rate"],
+            kinds=cfg.parse_fault_kinds(options["fault_kinds"]),
+            latency_seconds=options["fault_latency"],
+            routes=frozenset(r.strip() for r in options["fault_routes"].split(",") if r.strip()),
         )
-        config = cfg.SimulatorConfig(
-            host=host,
-            port=port,
-            seed=seed,
-            state_file=state_file,
-            settings=settings,
-            faults=faults,
-            control=control,
-            access_log=access_log,
-            log_level=log_level,
-        )
+        given = {name: options[name] for name in _CONFIG_AS_GIVEN}
+        config = cfg.SimulatorConfig(**given, settings=settings, faults=faults)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -179,7 +163,8 @@ def simulator(
     except ModuleNotFoundError as exc:  # uvicorn is imported when the server starts
         raise _missing_extra(exc) from None
     except OSError as exc:
-        raise CommandError(f"cannot listen on {host}:{port}: {exc}", ExitCode.USAGE, kind="OSError") from None
+        where = f"{config.host}:{config.port}"
+        raise CommandError(f"cannot listen on {where}: {exc}", ExitCode.USAGE, kind="OSError") from None
 
 
 def _missing_extra(exc: ModuleNotFoundError) -> CommandError:

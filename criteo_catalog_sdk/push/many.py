@@ -11,8 +11,8 @@ push only: the others go on, and the failure is in its entry of the :class:`Many
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import anyio
@@ -23,7 +23,7 @@ from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.api import PushApi
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.pipeline.reader import Products
-from criteo_catalog_sdk.push.pipeline.run import StateArg
+from criteo_catalog_sdk.push.pipeline.run import MerchantPush, StateArg
 from criteo_catalog_sdk.push.progress import ProgressCallback, ProgressEvent
 from criteo_catalog_sdk.push.result import PushResult
 
@@ -31,18 +31,6 @@ __all__ = ["ManyResult", "MerchantPush", "merchant_pushes", "pipeline_push", "ru
 
 #: Pushes running at once in one process (the application budget is what really bounds them).
 DEFAULT_PARALLEL: Final = 16
-
-
-@dataclass(frozen=True, slots=True)
-class MerchantPush:
-    """One merchant's part of a :func:`push_many`: its products, deletes, state file and settings
-    (``None``: the run's)."""
-
-    merchant_id: int
-    products: Products
-    deletes: Iterable[str] = ()
-    state: StateArg = None
-    options: PushOptions | None = None
 
 
 @dataclass(slots=True)
@@ -89,9 +77,9 @@ def merchant_pushes(
         merchant = check_merchant_id(key)
         push = value if isinstance(value, MerchantPush) else MerchantPush(merchant, value)
         if push.merchant_id != merchant:
-            push = MerchantPush(merchant, push.products, push.deletes, push.state, push.options)
+            push = replace(push, merchant_id=merchant)
         if states is not None and key in states:
-            push = MerchantPush(merchant, push.products, push.deletes, states[key], push.options)
+            push = replace(push, state=states[key])
         if any(p.merchant_id == merchant for p in out):
             raise ValueError(f"merchant {merchant} appears twice")
         if isinstance(push.state, str | os.PathLike):
@@ -111,15 +99,9 @@ def pipeline_push(api: PushApi | None, run_options: PushOptions | None = None) -
     options, else ``run_options``."""
 
     async def push_one(push: MerchantPush, on_progress: ProgressCallback | None) -> PushResult:
-        return await pipeline.push(
-            api,
-            push.products,
-            merchant_id=push.merchant_id,
-            deletes=push.deletes,
-            state=push.state,
-            on_progress=on_progress,
-            options=push.options or run_options,
-        )
+        if push.options is None:
+            push = replace(push, options=run_options)
+        return await pipeline.push(api, push, on_progress)
 
     return push_one
 

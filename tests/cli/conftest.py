@@ -124,3 +124,11 @@ def interrupt_midway(command: list[str], started: Callable[[], bool]) -> tuple[i
             proc.kill()
             proc.wait(10)
     return proc.returncode, stdout, stderr
+
+
+def interrupt_report_wait(sim: CriteoSimulator, token: str, *args: str) -> tuple[int, bytes, bytes]:
+    """``report TOKEN --wait`` run by the entry point, sent Ctrl-C (SIGINT) once it polls the report (see
+    :func:`interrupt_midway`)."""
+    sim.control.clear_requests()
+    command = [ENTRY_POINT, *credentials(sim), "report", token, "--wait", "--first-poll", "0.05", *args]
+    return interrupt_midway(command, lambda: bool(sim.control.requests("report")))

@@ -47,12 +47,17 @@ def commands(sim: CriteoSimulator, tmp_path: Path) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("command", ["push", "push-many", "delete", "report", "stats"])
-def test_every_command_spends_the_application_budget_it_is_given(
-    sim: CriteoSimulator, tmp_path: Path, command: str
-) -> None:
-    args = commands(sim, tmp_path)[command]
+@pytest.fixture(params=["push", "push-many", "delete", "report", "stats"])
+def args(request: pytest.FixtureRequest, sim: CriteoSimulator, tmp_path: Path) -> list[str]:
+    """The call of each command that talks to the API in turn, the simulator's request log cleared."""
+    call = commands(sim, tmp_path)[request.param]
     sim.control.clear_requests()
+    return call
+
+
+def test_every_command_spends_the_application_budget_it_is_given(
+    sim: CriteoSimulator, tmp_path: Path, args: list[str]
+) -> None:
     budget = tmp_path / "budget.db"
     result = invoke(sim, "--app-budget", f"sqlite:///{budget}", *args)
     assert result.exit_code == 0, result.output
@@ -61,12 +66,9 @@ def test_every_command_spends_the_application_budget_it_is_given(
     assert env.exit_code == 0 and budget_rows(budget) == api_calls(sim)  # the environment names it as well
 
 
-@pytest.mark.parametrize("command", ["push", "push-many", "delete", "report", "stats"])
 def test_a_bad_app_budget_is_one_line_and_exit_2_before_any_request(
-    sim: CriteoSimulator, tmp_path: Path, command: str
+    sim: CriteoSimulator, tmp_path: Path, args: list[str]
 ) -> None:
-    args = commands(sim, tmp_path)[command]
-    sim.control.clear_requests()
     result = invoke(sim, "--app-budget", "nope", *args, "--json")
     assert result.exit_code == 2
     assert one_line(result.stderr) == BAD

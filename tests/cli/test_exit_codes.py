@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -35,7 +32,7 @@ from criteo_catalog_sdk.polling import ReportTimeoutError
 from criteo_catalog_sdk.push.pipeline import PushAborted
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from .conftest import ENTRY_POINT, ROOT, credentials, invoke, one_line, product, products, run_cli, write_feed
+from .conftest import ROOT, credentials, interrupt_report_wait, invoke, one_line, product, products, run_cli, write_feed
 
 
 def test_the_table_has_every_code_once() -> None:
@@ -102,21 +99,9 @@ def interrupted_report(sim: CriteoSimulator, push: list[str]) -> int:
     """``report --wait`` on a report that never becomes final, interrupted with Ctrl-C (SIGINT)."""
     sim.control.freeze()  # before the push: its report stays ACCEPTED
     token = json.loads(run_cli(*push, "--json").stdout)["operations"][0]
-    sim.control.clear_requests()
-    command = [ENTRY_POINT, *credentials(sim), "report", token, "--wait", "--first-poll", "0.05"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while not sim.control.requests("report") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    assert one_line(stderr.decode()).startswith("interrupted: "), (proc.returncode, stderr)
-    return proc.returncode
+    returncode, _, stderr = interrupt_report_wait(sim, token)
+    assert one_line(stderr.decode()).startswith("interrupted: "), (returncode, stderr)
+    return returncode
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
-from .conftest import ENTRY_POINT, FAST, credentials, invoke, one_json, one_line, product, products, write_feed
+from .conftest import FAST, interrupt_report_wait, invoke, one_json, one_line, product, products, write_feed
 
 
 def pushed_token(sim: CriteoSimulator, tmp_path: Path, *args: str) -> str:
@@ -103,23 +100,8 @@ def test_ctrl_c_while_waiting_for_a_report_exits_130_in_one_line(
 ) -> None:
     sim.control.freeze()  # before the push: its report is never final
     token = pushed_token(sim, tmp_path)
-    sim.control.clear_requests()
-    command = [ENTRY_POINT, *credentials(sim), "report", token, "--wait", "--first-poll", "0.05"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command += ["--json"] if as_json else []
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    try:
-        deadline = time.monotonic() + 30
-        while not sim.control.requests("report") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None, "the command ended before it was interrupted"
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    assert proc.returncode == 130
+    returncode, stdout, stderr = interrupt_report_wait(sim, token, *(["--json"] if as_json else []))
+    assert returncode == 130
     line = one_line(stderr.decode())
     assert line.startswith(f"interrupted: the report of operation {token} was not awaited to its end")
     if as_json:

@@ -24,7 +24,7 @@ from criteo_catalog_sdk.errors import (
 )
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push.options import PushOptions
-from criteo_catalog_sdk.push.pipeline import push
+from criteo_catalog_sdk.push.pipeline import MerchantPush, push
 from criteo_catalog_sdk.push.result import PushResult
 from criteo_catalog_sdk.report import Report
 from criteo_catalog_sdk.retry import RetryPolicy
@@ -129,7 +129,7 @@ def catalog(n: int, start: int = 1, **over: Any) -> list[dict[str, Any]]:
     return [product(id=f"P{i}", title=f"Product {i}", **over) for i in range(start, start + n)]
 
 
-_PUSH_ARGUMENTS = ("merchant_id", "deletes", "state", "on_progress")
+_PUSH_ARGUMENTS = ("merchant_id", "deletes", "state")
 
 
 def pushing(api: FakeApi | None, products: Any, **kwargs: Any) -> Any:
@@ -137,7 +137,8 @@ def pushing(api: FakeApi | None, products: Any, **kwargs: Any) -> Any:
     kwargs.setdefault("merchant_id", M)
     kwargs.setdefault("rate_limit", 1e6)
     arguments = {k: kwargs.pop(k) for k in _PUSH_ARGUMENTS if k in kwargs}
-    return push(api, products, **arguments, options=PushOptions.of(**kwargs))
+    on_progress = kwargs.pop("on_progress", None)
+    return push(api, MerchantPush(products=products, **arguments, options=PushOptions.of(**kwargs)), on_progress)
 
 
 def run(api: FakeApi | None, products: Any, **kwargs: Any) -> PushResult:

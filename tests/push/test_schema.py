@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from criteo_catalog_sdk.push import schema as s
@@ -60,19 +61,16 @@ def test_required_fields_are_the_specs(catalog_spec: dict[str, Any]) -> None:
     assert set(s.REQUIRED_FIELDS) == required
 
 
-def test_length_limits_are_the_documented_ones() -> None:
-    """Facts sheet section 3 (limits stated in prose, not as maxLength), applied to the fields that exist."""
-    assert s.LENGTH_LIMITS == {
-        "id": s.PRODUCT_ID_MAX_LENGTH,
-        "title": 500,
-        "description": 5000,
-        "link": 1000,
-        "imageLink": 2000,
-        "itemGroupId": 50,
-        "externalSellerId": 50,
-        "externalSellerName": 50,
-        "sellerId": 50,
+def test_length_limits_are_the_ones_criteo_states_in_prose(published_spec: dict[str, Any]) -> None:
+    """Facts sheet section 3: Criteo's spec states field lengths in descriptions ("up to 500 characters"),
+    not as maxLength; the product id limit is ours. Each is applied to the field."""
+    properties = published_spec["components"]["schemas"]["Product"]["properties"]
+    stated = {
+        name: int(match.group(1))
+        for name, prop in properties.items()
+        if (match := re.search(r"up to (\d+) characters", prop.get("description", "")))
     }
+    assert {"id": s.PRODUCT_ID_MAX_LENGTH, **stated} == s.LENGTH_LIMITS
     for name, limit in s.LENGTH_LIMITS.items():
         if name in s.PRODUCT_FIELDS:
             assert s.PRODUCT_FIELDS[name].max_length == limit

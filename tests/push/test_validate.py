@@ -14,7 +14,7 @@ from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.errors import ConfigurationError
 from criteo_catalog_sdk.push import FeedValidation, PushOptions, validate_feed
 from criteo_catalog_sdk.push.feeds import read_feed
-from criteo_catalog_sdk.push.pipeline import push
+from criteo_catalog_sdk.push.pipeline import MerchantPush, push
 
 from .conftest import ROOT, product
 
@@ -29,7 +29,8 @@ def write(path: Path, lines: list[Any]) -> Path:
 
 def dry_run_rejections(source: Path, **options: Any) -> list[tuple[int, str | None, tuple[Any, ...]]]:
     async def run() -> list[tuple[int, str | None, tuple[Any, ...]]]:
-        with await push(None, read_feed(source), merchant_id=1, options=PushOptions(dry_run=True, **options)) as r:
+        job = MerchantPush(1, read_feed(source), options=PushOptions(dry_run=True, **options))
+        with await push(None, job) as r:
             return [(o.position, o.product_id, o.errors) for o in r.rejected()]
 
     return asyncio.run(run())

@@ -60,7 +60,8 @@ def dry_run(items: list[FeedItem]) -> dict[str, Any]:
     """Push the items through the whole pipeline without sending anything (validation, wire, journal)."""
 
     async def run() -> dict[str, Any]:
-        result = await pipeline.push(None, items, merchant_id=1, options=PushOptions(dry_run=True, batch_size=50))
+        job = pipeline.MerchantPush(1, items, options=PushOptions(dry_run=True, batch_size=50))
+        result = await pipeline.push(None, job)
         with result:
             positions = Counter(o.position for o in result)
             return {"summary": result.summary, "positions": positions}

@@ -48,6 +48,10 @@ def _cli_group() -> Any:
     return main, "criteo-catalog"
 
 
+#: The push settings the driver forwards, to ``client.push`` as keywords or to the CLI as options.
+SETTINGS = ("batch_size", "concurrency", "rate_limit")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("feed")
@@ -74,8 +78,9 @@ def main() -> int:
     if args.via == "cli":
         group, how = _cli_group()
         command = ["push", args.feed, "--merchant-id", str(args.merchant_id), "--state", args.state, "--json"]
-        command += ["--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency)]
-        command += ["--rate-limit", str(args.rate_limit), "--first-poll", str(args.first_poll)]
+        for name in SETTINGS:
+            command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+        command += ["--first-poll", str(args.first_poll)]
         command += ["--report-out", str(args.out / "result.json")]
         command += ["--delta"] * args.delta + ["--delete-missing"] * args.delete_missing
         print(f"driver: running {how} {' '.join(command)}", file=sys.stderr)
@@ -95,12 +100,10 @@ def main() -> int:
             result = client.push(
                 read_feed(args.feed),
                 merchant_id=args.merchant_id,
-                batch_size=args.batch_size,
-                concurrency=args.concurrency,
-                rate_limit=args.rate_limit,
                 state=args.state,
                 delta=args.delta,
                 delete_missing=args.delete_missing,
+                **{name: getattr(args, name) for name in SETTINGS},
             )
         except PushAborted as exc:
             print(json.dumps({"aborted": str(exc)}))

@@ -101,21 +101,24 @@ class Phase:
     resent: list[int] = field(default_factory=list)  # products received twice, per crash
 
 
+@dataclass
 class Trial:
     """The subprocesses of one trial, with their environment, outputs and audit."""
 
-    def __init__(self, sim: Simulator, audit: SecretAudit, workdir: Path, rng: random.Random, via: str) -> None:
-        self.sim = sim
-        self.audit = audit
-        self.workdir = workdir
-        self.rng = rng
-        self.via = via
-        self.runs = 0
+    sim: Simulator
+    audit: SecretAudit
+    workdir: Path
+    rng: random.Random
+    via: str
+    runs: int = field(default=0, init=False)
+    env: dict[str, str] = field(init=False, repr=False)  # holds the client secret
+
+    def __post_init__(self) -> None:
         self.env = {
             **os.environ,
             "CRITEO_CLIENT_ID": CLIENT_ID,
             "CRITEO_CLIENT_SECRET": SECRET,
-            "CRITEO_API_URL": sim.base_url,
+            "CRITEO_API_URL": self.sim.base_url,
             "CRITEO_CATALOG_LOG": "debug",
             "PYTHONUNBUFFERED": "1",
         }

@@ -69,7 +69,7 @@ def push(
 ) -> dict[str, int]:
     async def run() -> dict[str, int]:
         options = PushOptions(batch_size=batch_size, concurrency=concurrency, delta=delta)
-        result = await pipeline.push(api, products, merchant_id=1, state=state, options=options)
+        result = await pipeline.push(api, pipeline.MerchantPush(1, products, state=state, options=options))
         with result:
             return result.summary.to_dict()
 
@@ -153,7 +153,7 @@ def test_a_version_whose_outcome_was_never_seen_is_sent_again(tmp_path: Path, mo
 
     async def push_a() -> None:
         options = PushOptions(delta=True, wait=mode != "no-wait")
-        result = await pipeline.push(api, [product(0, "A")], merchant_id=1, state=state, options=options)
+        result = await pipeline.push(api, pipeline.MerchantPush(1, [product(0, "A")], state=state, options=options))
         result.close()
 
     asyncio.run(push_a())

@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import anyio
@@ -23,7 +24,7 @@ from criteo_catalog_sdk.push.api import DryRunApi, PushApi
 from criteo_catalog_sdk.push.chunking import Chunker
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.pipeline.reader import READ_CHUNK, Products
-from criteo_catalog_sdk.push.pipeline.run import StateArg, execute
+from criteo_catalog_sdk.push.pipeline.run import MerchantPush, StateArg, execute
 from criteo_catalog_sdk.push.pipeline.state import BURST_FRACTION, MAX_OUTSTANDING, PushAborted, effective_batch_size
 from criteo_catalog_sdk.push.progress import ProgressCallback
 from criteo_catalog_sdk.push.result import PushResult
@@ -32,6 +33,7 @@ __all__ = [
     "BURST_FRACTION",
     "MAX_OUTSTANDING",
     "READ_CHUNK",
+    "MerchantPush",
     "Products",
     "PushAborted",
     "StateArg",
@@ -49,17 +51,8 @@ def options_of(options: PushOptions | None, settings: Mapping[str, Any]) -> Push
     return PushOptions.of(options, **settings)
 
 
-async def push(
-    api: PushApi | None,
-    products: Products,
-    *,
-    merchant_id: int | str,
-    deletes: Iterable[str] = (),
-    state: StateArg = None,
-    on_progress: ProgressCallback | None = None,
-    options: PushOptions | None = None,
-) -> PushResult:
-    """Push a whole catalog through ``api`` (``None``: a dry run of the default generation); see
+async def push(api: PushApi | None, job: MerchantPush, on_progress: ProgressCallback | None = None) -> PushResult:
+    """Run ``job``, a merchant's push, through ``api`` (``None``: a dry run of the default generation); see
     ``AsyncCatalogClient.push``.
 
     Raises :class:`PushAborted` when the push cannot go on (credentials, permissions, a decommissioned
@@ -67,23 +60,21 @@ async def push(
     invalid arguments and :class:`~criteo_catalog_sdk.errors.StateFileError` for a state file that cannot
     be used, both before anything is sent.
     """
-    opts = options if options is not None else PushOptions()
-    if isinstance(products, Mapping | str | bytes):
+    opts = job.options if job.options is not None else PushOptions()
+    if isinstance(job.products, Mapping | str | bytes):
         raise InvalidRequestError("products must be an iterable of products: wrap a single product in a list")
-    if isinstance(deletes, str | bytes):
+    if isinstance(job.deletes, str | bytes):
         raise InvalidRequestError("deletes must be an iterable of product ids: wrap a single id in a list")
     if api is None:
         if not opts.dry_run:
             raise InvalidRequestError("an API client is required unless dry_run is set")
         api = DryRunApi()
-    merchant = check_merchant_id(merchant_id)
+    merchant = check_merchant_id(job.merchant_id)
     try:
         Chunker(effective_batch_size(opts), opts.max_batch_bytes)
     except ValueError as exc:
         raise InvalidRequestError(str(exc)) from None
-    return await execute(
-        api, products, merchant_id=merchant, deletes=deletes, state=state, on_progress=on_progress, options=opts
-    )
+    return await execute(api, dataclasses.replace(job, merchant_id=merchant), opts, on_progress)
 
 
 def run_sync(factory: Callable[[], Awaitable[T]]) -> T:

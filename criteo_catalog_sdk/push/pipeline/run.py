@@ -26,6 +26,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import anyio
 
@@ -42,9 +43,21 @@ from criteo_catalog_sdk.push.progress import ProgressCallback
 from criteo_catalog_sdk.push.result import Note, PushResult
 from criteo_catalog_sdk.push.states import BatchState
 
-__all__ = ["StateArg", "execute"]
+__all__ = ["MerchantPush", "StateArg", "execute"]
 
 StateArg = str | os.PathLike[str] | Journal | None
+
+
+@dataclass(frozen=True, slots=True)
+class MerchantPush:
+    """What one push sends: a merchant's products and deletes, its state file and its settings (``None``:
+    the defaults; in :func:`~criteo_catalog_sdk.push.many.run_many`, the run's)."""
+
+    merchant_id: int
+    products: Products
+    deletes: Iterable[str] = ()
+    state: StateArg = None
+    options: PushOptions | None = None
 
 
 class _Closer:
@@ -150,17 +163,11 @@ async def _run_stages(state: PushState, products: Products, deletes: Iterable[st
 
 
 async def execute(
-    api: PushApi,
-    products: Products,
-    *,
-    merchant_id: int,
-    deletes: Iterable[str],
-    state: StateArg,
-    on_progress: ProgressCallback | None,
-    options: PushOptions,
+    api: PushApi, job: MerchantPush, options: PushOptions, on_progress: ProgressCallback | None
 ) -> PushResult:
-    """Run one push to its end and return its result (see ``AsyncCatalogClient.push``)."""
-    journal, closer, state_path = open_journal(state, options.dry_run)
+    """Run ``job`` to its end under ``options`` and return its result (see ``AsyncCatalogClient.push``)."""
+    merchant_id = job.merchant_id
+    journal, closer, state_path = open_journal(job.state, options.dry_run)
     push_state: PushState | None = None
     try:
         run = await anyio.to_thread.run_sync(
@@ -169,7 +176,7 @@ async def execute(
         if run.resumed:
             logger.info("resuming push run %d of merchant %d", run.run_id, merchant_id)
         push_state = PushState(api, journal, merchant_id, options, run, on_progress, state_path)
-        await _run_stages(push_state, products, deletes)
+        await _run_stages(push_state, job.products, job.deletes)
         if not options.dry_run:
             await push_state.journal_call(journal.runs.finish, run.run_id)
         push_state.progress.emit(finished=True)

@@ -10,6 +10,20 @@ from hypothesis import strategies as st
 
 from criteo_catalog_sdk.push.feeds import FeedError, FeedItem, FeedRecord, read_csv, read_jsonl, read_xml
 
+#: The offer attributes of Google's TV example, which the TSV and XML tests both feed in the same raw form
+#: ("in_stock", "159.00 USD", "USD 139.00", "3.5 kg", "yes"...), as Criteo Product fields: both formats
+#: map them alike.
+GOOGLE_TV_OFFER: dict[str, Any] = {
+    "availability": "in stock",
+    "price": {"value": "159.00", "currency": "USD"},
+    "salePrice": {"value": "139.00", "currency": "USD"},
+    "salePriceEffectiveDate": "2024-02-24T11:07+0100/2024-02-29T23:07+0100",
+    "shippingWeight": {"value": 3.5, "unit": "kg"},
+    "googleProductCategory": "Electronics > Video > Televisions",
+    "identifierExists": True,
+    "customLabel0": "winter",
+}
+
 HEADER = "id,title,link,imageLink,price,additionalImageLinks,adult,numberOfReviews,shippingWeight,customAttributes"
 
 

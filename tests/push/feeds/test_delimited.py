@@ -10,7 +10,7 @@ from hypothesis import given
 
 from criteo_catalog_sdk.push.feeds import FeedError, FeedRecord, read_csv, read_feed, read_tsv
 
-from .helpers import HEADER, HOSTILE, cs, errors, hostile_bytes, products, summary
+from .helpers import GOOGLE_TV_OFFER, HEADER, HOSTILE, cs, errors, hostile_bytes, products, summary
 
 # -- CSV: the rules of the comma reader, unchanged ----------------------------------------------------
 
@@ -278,24 +278,17 @@ def test_google_tsv_maps_every_attribute() -> None:
     (product,) = products(list(feed))
     assert product == {
         "id": "TV-1",
+        **GOOGLE_TV_OFFER,
         "title": "LG 22 LED TV",
         "description": "Full HD",
         "link": "https://x/tv",
         "imageLink": "https://x/tv.jpg",
         "additionalImageLinks": ["https://x/tv-2.jpg", "https://x/tv-3.jpg"],
-        "availability": "in stock",
-        "price": {"value": "159.00", "currency": "USD"},
-        "salePrice": {"value": "139.00", "currency": "USD"},
-        "salePriceEffectiveDate": "2024-02-24T11:07+0100/2024-02-29T23:07+0100",
         "shipping": [
             {"country": "US", "region": "CA", "service": "Overnight", "price": {"value": "16.00", "currency": "USD"}},
             {"country": "US", "service": "Ground", "price": {"value": "5.99", "currency": "USD"}},
         ],
-        "shippingWeight": {"value": 3.5, "unit": "kg"},
         "productTypes": ["Electronics > TVs", "Sale > TVs"],
-        "googleProductCategory": "Electronics > Video > Televisions",
-        "identifierExists": True,
-        "customLabel0": "winter",
         "customAttributes": [
             {"name": "General: Product Type", "value": "LED TV"},
             {"name": "Display: Diagonal", "value": '22"'},

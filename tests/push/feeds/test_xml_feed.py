@@ -12,7 +12,7 @@ from hypothesis import given
 
 from criteo_catalog_sdk.push.feeds import FeedError, FeedRecord, read_feed, read_xml
 
-from .helpers import HOSTILE, check_stream, errors, hostile_bytes, products, summary, xm
+from .helpers import GOOGLE_TV_OFFER, HOSTILE, check_stream, errors, hostile_bytes, products, summary, xm
 
 RSS_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n'
 
@@ -74,6 +74,7 @@ def test_an_rss_item_with_every_kind_of_attribute() -> None:
     assert isinstance(item, FeedRecord) and (item.line, item.source_line) == (1, 4)
     assert item.product == {
         "id": "TV_123456",
+        **GOOGLE_TV_OFFER,
         "title": 'LG 22LB4510 - 22" LED TV',
         "description": "Attractively styled <b>and</b> boasting stunning picture quality.",
         "link": "https://www.example.com/tv/22LB4510.html",
@@ -83,22 +84,14 @@ def test_an_rss_item_with_every_kind_of_attribute() -> None:
             "https://res.example.com/c_fill,w_800/TV_123456-3.png",  # XML repeats the element: no comma split
         ],
         "condition": "new",
-        "availability": "in stock",
-        "price": {"value": "159.00", "currency": "USD"},
-        "salePrice": {"value": "139.00", "currency": "USD"},
-        "salePriceEffectiveDate": "2024-02-24T11:07+0100/2024-02-29T23:07+0100",
         "shipping": [
             {"country": "US", "region": "CA", "service": "Standard", "price": {"value": "14.95", "currency": "USD"}},
             {"country": "CA", "postalCode": "M5*", "price": {"value": "20", "currency": "USD"}},
         ],
-        "shippingWeight": {"value": 3.5, "unit": "kg"},
         "gtin": "71919219405200",
         "brand": "LG",
         "mpn": "22LB4510/US",
-        "identifierExists": True,
-        "googleProductCategory": "Electronics > Video > Televisions",
         "productTypes": ["Consumer Electronics > TVs", "Sale > TVs"],
-        "customLabel0": "winter",
         "customLabel4": "margin-high",
         "customAttributes": [
             {"name": "Display: Resolution", "value": "1920 x 1080"},
