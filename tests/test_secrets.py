@@ -104,6 +104,9 @@ def test_settings_and_secret_reprs() -> None:
     [
         "Authorization: Bearer abc.def-ghi",
         "headers={'authorization': 'Bearer abc.def-ghi'}",
+        "Authorization: Basic abc.def-ghi",  # not Bearer: the whole value goes
+        "headers={'authorization': 'Token abc.def-ghi'}",
+        "authorization=abc.def-ghi",
         "client_secret=abc.def-ghi&grant_type=client_credentials",
         '{"access_token": "abc.def-ghi", "expires_in": 900}',
     ],
