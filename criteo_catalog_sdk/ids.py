@@ -20,6 +20,7 @@ __all__ = [
     "INT64_MIN",
     "MERCHANT_ID_MAX",
     "PRODUCT_ID_MAX_LENGTH",
+    "as_merchant_id",
     "check_merchant_id",
     "check_product_id",
     "int64_from_digits",
@@ -45,14 +46,28 @@ PRODUCT_ID_MAX_LENGTH: Final = 240
 _DIGITS: Final = re.compile(r"-?[0-9]+")
 
 
-def merchant_id_problem(value: object) -> str | None:
-    """Why ``value`` is not a merchant id (``None`` when it is one): an int or an ASCII digit string in
-    ``1..2**31-1``."""
+def _integer(value: object) -> int | None:
+    """An int, or an ASCII digit string read as one (more than ten significant digits: beyond any
+    merchant id, without converting it); ``None`` for anything else."""
     if type(value) is int:
-        number = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit():
-        number = int(value)
-    else:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        digits = value.lstrip("0")
+        return int(digits or "0") if len(digits) <= 10 else MERCHANT_ID_MAX + 1
+    return None
+
+
+def as_merchant_id(value: object) -> int | None:
+    """``value`` as a merchant id (an int or an ASCII digit string in ``1..2**31-1``), ``None`` when it
+    is not one. The one merchant-id rule: the clients, the push and the simulator all read ids with it."""
+    number = _integer(value)
+    return number if number is not None and 1 <= number <= MERCHANT_ID_MAX else None
+
+
+def merchant_id_problem(value: object) -> str | None:
+    """Why ``value`` is not a merchant id (:func:`as_merchant_id`), ``None`` when it is one."""
+    number = _integer(value)
+    if number is None:
         return f"merchant id {value!r} is not an integer (an int or a string of digits)"
     if not 1 <= number <= MERCHANT_ID_MAX:
         return f"merchant id {value!r} is out of range (1..{MERCHANT_ID_MAX})"
@@ -61,10 +76,10 @@ def merchant_id_problem(value: object) -> str | None:
 
 def check_merchant_id(value: object) -> int:
     """``value`` as a merchant id (int); :class:`InvalidRequestError` naming the value and the range."""
-    problem = merchant_id_problem(value)
-    if problem is not None:
-        raise InvalidRequestError(problem)
-    return value if type(value) is int else int(str(value))
+    merchant = as_merchant_id(value)
+    if merchant is None:
+        raise InvalidRequestError(merchant_id_problem(value) or "")
+    return merchant
 
 
 def product_key(product_id: str) -> str:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from criteo_catalog_sdk.ids import as_merchant_id, merchant_id_problem
 from criteo_catalog_sdk.simulator import operation_token
 from criteo_catalog_sdk.simulator.config import Settings, faults_from_json, faults_to_json
 from criteo_catalog_sdk.simulator.faults import FaultKind, FaultSettings
@@ -323,6 +324,7 @@ def _seconds(value: Any, name: str) -> float:
 
 
 def _merchant(text: str) -> int:
-    if not text.isdigit():
-        raise ControlError("merchant must be digits")
-    return int(text)
+    merchant = as_merchant_id(text)
+    if merchant is None:
+        raise ControlError(merchant_id_problem(text) or "")
+    return merchant

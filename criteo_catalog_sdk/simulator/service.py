@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from criteo_catalog_sdk.ids import as_merchant_id
 from criteo_catalog_sdk.simulator import errors, operation_token
 from criteo_catalog_sdk.simulator.auth import Authenticator, OAuthError, parse_token_request
 from criteo_catalog_sdk.simulator.catalog import WindowCounters
@@ -47,7 +48,6 @@ from criteo_catalog_sdk.simulator.validation import (
 MAX_OPERATION_TOKEN_LENGTH = 4096
 DEFAULT_LAST_NUM_HOURS = 24
 MAX_LAST_NUM_HOURS = 1000
-_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -290,7 +290,7 @@ class CatalogService:
         text = unquote(raw_merchant)
         # Not a merchant id at all: no merchant these credentials may manage (403). A 400 would be as
         # plausible, but the spec types merchant-id as a bare string, so any text is a valid request.
-        merchant = int(text) if _DIGITS.fullmatch(text) is not None and len(text) <= 10 else 0
+        merchant = as_merchant_id(text) or 0
         hours = DEFAULT_LAST_NUM_HOURS
         values = parse_qs(query, keep_blank_values=True).get("lastNumHours")
         if values is not None:

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import orjson
 
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
+from criteo_catalog_sdk.ids import as_merchant_id
 from criteo_catalog_sdk.simulator.schema import Checker, Findings, compile_schema
 from criteo_catalog_sdk.simulator.spec import request_body_schema
 
@@ -65,23 +65,14 @@ def parse_json(body: bytes, *, exact: bool = False) -> Any:
         raise InvalidJson(str(exc)) from exc
 
 
-# A merchant id sent as a string: ASCII digits, no more than an int32 has.
-_MERCHANT_DIGITS = re.compile(r"[0-9]{1,10}")
-
-
 def merchant_id_of(entry: Mapping[str, Any]) -> int:
-    """The merchant of a validated entry: a JSON integer, or a string of digits (Criteo's examples, and
-    generations such as 2027-01 whose spec types merchantId as a string).
+    """The merchant of a validated entry, read by the SDK's one merchant-id rule (an int, or a string of
+    digits as in Criteo's examples and generations such as 2027-01, in ``1..2**31-1``).
 
-    Anything else a generation's spec lets through (a string of letters...) is 0, a merchant no
-    credentials may manage (403), as the stats endpoint treats a merchant-id that is not a number.
+    Anything else a generation's spec lets through (a string of letters, a negative int32...) is 0, a
+    merchant no credentials may manage (403), as the stats endpoint treats a merchant-id that is not one.
     """
-    value = entry["merchantId"]
-    if type(value) is int:
-        return value
-    if type(value) is str and _MERCHANT_DIGITS.fullmatch(value) is not None:
-        return int(value)
-    return 0
+    return as_merchant_id(entry["merchantId"]) or 0
 
 
 def product_key(entry: Mapping[str, Any]) -> str | None:
