@@ -20,6 +20,7 @@ from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.polling import ReportWaiter
+from criteo_catalog_sdk.push.options import DEFAULT_PARALLEL
 from criteo_catalog_sdk.report import Report, Stats
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class AsyncCatalogClient(BaseClient[httpx.AsyncClient, Callable[[float], Awaitab
         states: Mapping[int | str, StateArg] | None = None,
         on_progress: Callable[[int, ProgressEvent], object] | None = None,
         options: PushOptions | None = None,
-        parallel: int = 16,
+        parallel: int = DEFAULT_PARALLEL,
         **settings: Any,
     ) -> ManyResult:
         """Push many merchants' catalogs at once through this client, sharing its application call budget.

@@ -22,6 +22,7 @@ from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.polling import ReportWaiter
+from criteo_catalog_sdk.push.options import DEFAULT_PARALLEL
 from criteo_catalog_sdk.report import Report, Stats
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class CatalogClient(BaseClient[httpx.Client, Callable[[float], None]]):
         states: Mapping[int | str, StateArg] | None = None,
         on_progress: Callable[[int, ProgressEvent], object] | None = None,
         options: PushOptions | None = None,
-        parallel: int = 16,
+        parallel: int = DEFAULT_PARALLEL,
         **settings: Any,
     ) -> ManyResult:
         """Push many merchants' catalogs at once; see :meth:`AsyncCatalogClient.push_many` (same

@@ -20,6 +20,7 @@ from criteo_catalog_sdk.api_versions import API_VERSIONS, DEFAULT_API_VERSION
 from criteo_catalog_sdk.budget import DEFAULT_CALLS_PER_MINUTE, ENV_APP_BUDGET
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
 from criteo_catalog_sdk.config import DEFAULT_BASE_URL, ENV_API_URL, ENV_API_VERSION, ENV_CLIENT_ID, ENV_CLIENT_SECRET
+from criteo_catalog_sdk.ids import MERCHANT_ID_MAX
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.push.decisions import MIN_SEND_ATTEMPTS
 from criteo_catalog_sdk.push.feeds.items import FORMATS
@@ -167,7 +168,7 @@ json_option = click.option(
     help="Print exactly one JSON object on stdout (see criteo_catalog_sdk/cli/schemas/output.schema.json).",
 )
 merchant_id_option = click.option(
-    "--merchant-id", required=True, type=click.IntRange(1, 2**31 - 1), help="Criteo partner (merchant) id."
+    "--merchant-id", required=True, type=click.IntRange(1, MERCHANT_ID_MAX), help="Criteo partner (merchant) id."
 )
 # Hidden: a simulator finishes reports sooner than Criteo; tests and demos poll earlier.
 first_poll_option = click.option(

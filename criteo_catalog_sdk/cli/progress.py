@@ -11,9 +11,11 @@ pushes (``push-many``) as one.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import sys
+import typing
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 
@@ -137,17 +139,22 @@ class CombinedProgress:
 
     def combined(self) -> ProgressEvent:
         """The sum of the merchants' last events."""
-        import typing
-
         from criteo_catalog_sdk.push.progress import ProgressEvent
 
         events = self.latest.values()
-        counters = [name for name, hint in typing.get_type_hints(ProgressEvent).items() if hint in (int, float)]
-        summed = {name: sum(getattr(e, name) for e in events) for name in counters}
+        summed = {name: sum(getattr(e, name) for e in events) for name in _counters()}
         retrying = next((f"merchant {m}: {e.retrying}" for m, e in self.latest.items() if e.retrying), None)
         finished = len(self.latest) == self.merchants and all(e.finished for e in events)
         elapsed = max((e.elapsed for e in events), default=0.0)
         return ProgressEvent(**{**summed, "elapsed": elapsed, "finished": finished, "retrying": retrying})
+
+
+@functools.cache
+def _counters() -> tuple[str, ...]:
+    """The fields of a progress event that add up across merchants (read once: type hints are costly)."""
+    from criteo_catalog_sdk.push.progress import ProgressEvent
+
+    return tuple(name for name, hint in typing.get_type_hints(ProgressEvent).items() if hint in (int, float))
 
 
 def _progress_class() -> type[Any]:

@@ -8,11 +8,11 @@ import click
 from criteo_catalog_sdk.cli.options import first_poll_option, json_option, with_retry_help
 from criteo_catalog_sdk.cli.push_options import PUSH_FIELDS
 from criteo_catalog_sdk.ids import MERCHANT_ID_MAX
+from criteo_catalog_sdk.push.options import DEFAULT_PARALLEL
 
 __all__ = ["push_many"]
 
 #: Merchants pushed at once by default (the application's call budget is what really bounds them).
-DEFAULT_PARALLEL = 16
 
 
 @click.command("push-many")

@@ -10,6 +10,7 @@ from criteo_catalog_sdk.cli import output
 from criteo_catalog_sdk.cli.client import deprecation_notes, sync_client
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of
 from criteo_catalog_sdk.cli.options import json_option, options_of, with_retry_help
+from criteo_catalog_sdk.ids import MERCHANT_ID_MAX
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.report import Stats, StatsRecord
@@ -18,7 +19,7 @@ __all__ = ["stats"]
 
 
 @click.command("stats")
-@click.argument("merchant_id", type=click.IntRange(1, 2**31 - 1))
+@click.argument("merchant_id", type=click.IntRange(1, MERCHANT_ID_MAX))
 @click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 1000), help="Last N hours.")
 @json_option
 @click.pass_context

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Any
 
 import anyio
 
@@ -21,16 +21,13 @@ from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.push import pipeline
 from criteo_catalog_sdk.push.api import PushApi
-from criteo_catalog_sdk.push.options import PushOptions
+from criteo_catalog_sdk.push.options import DEFAULT_PARALLEL, PushOptions
 from criteo_catalog_sdk.push.pipeline.reader import Products
 from criteo_catalog_sdk.push.pipeline.run import MerchantPush, StateArg
 from criteo_catalog_sdk.push.progress import ProgressCallback, ProgressEvent
 from criteo_catalog_sdk.push.result import PushResult
 
 __all__ = ["ManyResult", "MerchantPush", "merchant_pushes", "pipeline_push", "run_many"]
-
-#: Pushes running at once in one process (the application budget is what really bounds them).
-DEFAULT_PARALLEL: Final = 16
 
 
 @dataclass(slots=True)

@@ -15,7 +15,11 @@ from typing import Any, Final, Literal
 
 from criteo_catalog_sdk.errors import InvalidRequestError
 
-__all__ = ["DEFAULT_MAX_DELETE_FRACTION", "PushOptions", "UnknownFields"]
+__all__ = ["DEFAULT_MAX_DELETE_FRACTION", "DEFAULT_PARALLEL", "PushOptions", "UnknownFields"]
+
+#: Merchants pushed at once by ``push_many`` in one process (the application budget is what really
+#: bounds them).
+DEFAULT_PARALLEL: Final = 16
 
 #: What to do with a field the Product schema does not know: report the product (default), drop the
 #: field, or send it as is.
