@@ -34,7 +34,6 @@ T = TypeVar("T")
 OP_BATCH = "batch"
 OP_REPORT = "report"
 OP_STATS = "stats"
-OP_TOKEN = "token"  # noqa: S105 - the name of an operation
 
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 ACCEPT_JSON = {"Accept": "application/json"}

@@ -72,10 +72,6 @@ class InFlightGuard:
             raise RuntimeError(f"batch {batch_id} is blocked by {sorted(self.blockers(batch_id))}")
         self._started.add(batch_id)
 
-    def is_started(self, batch_id: int) -> bool:
-        """Whether :meth:`start` was called for the batch (and it is not finished)."""
-        return batch_id in self._started
-
     def _drop(self, key: str, batch_id: int) -> None:
         """``batch_id`` leaves the queue of ``key``; the next one, if it becomes first, is one key freer."""
         held = self._holders[key]

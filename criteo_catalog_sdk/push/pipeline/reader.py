@@ -34,6 +34,8 @@ READ_CHUNK: Final = 256
 SETTLED_FLUSH: Final = 1000
 
 Products = Iterable[Any] | AsyncIterable[Any]
+#: Feed items carry their position (feed line or item); other inputs are numbered from 1.
+_FEED_ITEMS: Final = (FeedRecord, FeedError)
 Built = PreparedEntry | Rejected
 
 
@@ -71,14 +73,14 @@ class Reader:
         self.refreshes: set[int] = set()  # positions of entries sent only to keep them from expiring
         self.last = 0  # highest input position seen
 
-    def _built(self, index: int, item: Any) -> tuple[int, Built]:
-        """An input's position (feed line or item, else 1-based index) and its entry or rejection."""
+    def _built(self, position: int, item: Any) -> Built:
+        """An input's entry or rejection, at its position (see :func:`_position`)."""
         kind = type(item)
         if kind is FeedRecord:
-            return item.line, self.builder.insert(item.line, item.product)
+            return self.builder.insert(position, item.product)
         if kind is FeedError:
-            return item.line, item.to_rejected()
-        return index, self.builder.insert(index, item)
+            return item.to_rejected()  # type: ignore[no-any-return]
+        return self.builder.insert(position, item)
 
     async def run(self) -> None:
         """Read everything, then delete what is missing (if asked), then tell the senders it is done."""
@@ -100,12 +102,12 @@ class Reader:
             skipped = 0
             for item in chunk:
                 index += 1
-                position, entry = self._built(index, item)
+                position = item.line if type(item) in _FEED_ITEMS else index
                 self.last = max(self.last, position)
-                if position <= resume_from:  # recorded before the interruption
+                if position <= resume_from:  # recorded before the interruption: not built again
                     skipped += 1
                     continue
-                built.append(entry)
+                built.append(self._built(position, item))
             self.state.count_read(len(chunk), skipped)
             await self._route(built)
         notes = getattr(self.products, "notes", ())

@@ -68,3 +68,35 @@ def test_a_later_line_is_not_judged_unchanged_while_an_earlier_one_is_in_the_ope
     with run(api, feed, state=state, delta=True, batch_size=1000) as result:
         assert result.summary.superseded == 1
     assert api.catalog["x"]["title"] == "v0", "the later line must win"
+
+
+def test_a_resumed_push_does_not_build_the_inputs_it_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from criteo_catalog_sdk.push.wire import EntryBuilder
+
+    state = tmp_path / "s.db"
+    feed = [product(id=f"P{i}", title=f"p{i}") for i in range(1, 301)]
+    journal = Journal(state)
+    record = journal.batches.record
+
+    def crash_after_the_second_batch(*args: Any, **kwargs: Any) -> Any:
+        recorded = record(*args, **kwargs)
+        if kwargs.get("batch") and recorded == 2:
+            raise Crash
+        return recorded
+
+    journal.batches.record = crash_after_the_second_batch  # type: ignore[method-assign]
+    api = FakeApi()
+    with pytest.raises(Crash):
+        run(api, feed, state=journal, batch_size=100, concurrency=1)
+    journal.close()
+    built: list[int] = []
+    insert = EntryBuilder.insert
+
+    def counted(self: EntryBuilder, position: int, item: object) -> Any:
+        built.append(position)
+        return insert(self, position, item)
+
+    monkeypatch.setattr(EntryBuilder, "insert", counted)
+    with run(api, feed, state=state, batch_size=100, concurrency=1) as result:  # resumed
+        assert result.resumed and result.summary.upserted == 300
+    assert built and min(built) > 200, "the 200 inputs recorded before the crash are skipped, not rebuilt"
