@@ -160,15 +160,15 @@ class EntryBuilder:
 def expiration_of(value: object) -> float | None:
     """A product's ``expirationDate`` (ISO 8601 date or date-time; UTC when no offset) as epoch seconds,
     ``None`` when absent or unreadable (Criteo then expires it 30 days after its last update)."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         return None
     try:
         when = datetime.datetime.fromisoformat(value.strip())
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        return when.timestamp()
+    except (ValueError, OverflowError):  # not ISO 8601, or beyond what an epoch float can say
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.UTC)
-    return when.timestamp()
 
 
 def _too_large(size: int, limit: int) -> Issue:

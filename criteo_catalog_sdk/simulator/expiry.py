@@ -18,30 +18,18 @@ An expired product leaves the catalog and every stats counter; the stats window 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-DAY = 86_400.0
+from criteo_catalog_sdk.push.delta import DAY
+from criteo_catalog_sdk.push.wire import expiration_of  # the SDK's reading of expirationDate, shared
+
 DEFAULT_LIFETIME_SECONDS = 30 * DAY
 MAX_LIFETIME_SECONDS = 365 * DAY
 
 
-def parse_expiration(value: Any) -> float | None:
-    """Epoch seconds of an ``expirationDate`` (ISO 8601 date or date-time), None if unreadable."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.timestamp()
-    except (ValueError, OverflowError):  # not ISO 8601, or beyond what an epoch float can say
-        return None
-
-
 def expires_at(product: Mapping[str, Any], updated_at: float) -> float:
     """When a product upserted at ``updated_at`` leaves the catalog."""
-    explicit = parse_expiration(product.get("expirationDate"))
+    explicit = expiration_of(product.get("expirationDate"))
     if explicit is None:
         return updated_at + DEFAULT_LIFETIME_SECONDS
     return max(updated_at, min(explicit, updated_at + MAX_LIFETIME_SECONDS))

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from criteo_catalog_sdk.simulator.expiry import DAY, expires_at, parse_expiration
+from criteo_catalog_sdk.push.wire import expiration_of as parse_expiration
+from criteo_catalog_sdk.simulator.expiry import DAY, expires_at
 
 UPDATED = datetime(2026, 12, 1, tzinfo=UTC).timestamp()
 
