@@ -20,6 +20,7 @@ import httpx
 
 from bench import catalog
 from bench.common import median
+from criteo_catalog_sdk.budget import DEFAULT_CALLS_PER_MINUTE
 from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, batch_body
 from criteo_catalog_sdk.simulator.runner import SimulatorProcess
 
@@ -98,7 +99,7 @@ def probe(url: str, merchant_id: int, batch_size: int = 1000, samples: int = 1) 
 
 
 #: Criteo's application budget (facts section 3), as the simulator enforces it when asked.
-CALLS_PER_MINUTE = 250
+CALLS_PER_MINUTE = DEFAULT_CALLS_PER_MINUTE
 #: The routes that spend the application's budget (the token endpoint does not).
 API_ROUTES = ("batch", "report", "stats")
 

@@ -24,7 +24,6 @@ from spec_tools.seed_examples import DOCUMENTED_GENERATION
 ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN_PATH = "/oauth2/token"
-REPORT_STATUSES = ("ACCEPTED", "IN_PROGRESS", "VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED")
 TERMINAL_STATUSES = frozenset({"VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"})
 #: Every generation the installed SDK knows, and the one used when none is named.
 GENERATIONS: tuple[str, ...] = API_VERSIONS

@@ -31,6 +31,7 @@ from criteo_catalog_sdk.push.schema import (
     STR,
     STR_LIST,
     URL_FIELDS,
+    URL_PREFIXES,
     FieldSpec,
     ObjectSpec,
     ProductSchema,
@@ -40,11 +41,10 @@ __all__ = ["MAX_PLANS", "FastPath", "Plan"]
 
 #: Signatures remembered per table (a catalog has a handful; a hostile feed must not grow memory).
 MAX_PLANS: Final = 4096
-_URL_PREFIXES: Final = ("https://", "http://")
 Check = Callable[[Any], bool]
 Signature = tuple[tuple[str, ...], tuple[type, ...]]
 #: The names the compiled checks may use.
-_GLOBALS: Final = {"__builtins__": {"len": len}, "isfinite": math.isfinite, "URL_PREFIXES": _URL_PREFIXES}
+_GLOBALS: Final = {"__builtins__": {"len": len}, "isfinite": math.isfinite, "URL_PREFIXES": URL_PREFIXES}
 
 
 class Plan:

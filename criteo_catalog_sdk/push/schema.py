@@ -133,6 +133,8 @@ def _product_fields(schemas: Mapping[str, Any]) -> dict[str, FieldSpec]:
 
 #: Fields that must be absolute http(s) URLs (Criteo's InvalidProductUrl / InvalidBigImageUrl).
 URL_FIELDS: Final = frozenset({"link", "imageLink"})
+#: What a URL field must start with (the full check also accepts other letter cases and reports them).
+URL_PREFIXES: Final = ("https://", "http://")
 
 
 class ProductSchema(NamedTuple):

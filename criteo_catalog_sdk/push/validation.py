@@ -42,6 +42,7 @@ from criteo_catalog_sdk.push.schema import (
     STR_LIST,
     STR_LIST_MAP,
     URL_FIELDS,
+    URL_PREFIXES,
     FieldSpec,
     ObjectSpec,
     ProductSchema,
@@ -49,7 +50,6 @@ from criteo_catalog_sdk.push.schema import (
 )
 
 _SAME: Final = object()  # "value needs no normalization" marker
-_URL_PREFIXES: Final = ("https://", "http://")
 
 
 def _wrong_type(path: str, value: object, spec: FieldSpec) -> Issue:
@@ -276,8 +276,8 @@ def _validate_full(
         elif (
             name in URL_FIELDS
             and type(value) is str
-            and not value.startswith(_URL_PREFIXES)
-            and not value[:8].lower().startswith(_URL_PREFIXES)
+            and not value.startswith(URL_PREFIXES)
+            and not value[:8].lower().startswith(URL_PREFIXES)
         ):
             issues = issues or []
             issues.append(Issue("InvalidValue", f"{name} must be an absolute http(s) URL", name, len(value)))

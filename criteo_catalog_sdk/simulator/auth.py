@@ -9,7 +9,8 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from criteo_catalog_sdk.simulator.config import INT32_MAX, Settings
+from criteo_catalog_sdk.ids import as_merchant_id
+from criteo_catalog_sdk.simulator.config import Settings
 from criteo_catalog_sdk.simulator.state import AccessToken, Store
 
 STATIC_CLIENT = "static-token"
@@ -129,8 +130,8 @@ class Authenticator:
 
     @staticmethod
     def may_manage(settings: Settings, client_id: str, merchant: int) -> bool:
-        """Whether ``client_id`` may manage ``merchant`` (a positive int32)."""
-        if not 0 < merchant <= INT32_MAX:
+        """Whether ``client_id`` may manage ``merchant`` (a merchant id, see ``ids.as_merchant_id``)."""
+        if as_merchant_id(merchant) is None:
             return False
         allowed: frozenset[int] | None = settings.client_merchants.get(client_id, settings.merchants)
         return allowed is None or merchant in allowed

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# Facts sections 3 and 8: 250 calls per minute per client-credentials application, every call counted
+# (the SDK's own budget default: one number for both sides).
+from criteo_catalog_sdk.budget import DEFAULT_CALLS_PER_MINUTE
 from criteo_catalog_sdk.simulator.faults import FaultKind, FaultSettings
 from criteo_catalog_sdk.simulator.generations import GenerationSpec, check_served, generation_names
 from criteo_catalog_sdk.simulator.lifecycle import iso, parse_sunset
@@ -21,9 +24,6 @@ DEFAULT_PORT = 8787
 # Facts section 3: "bodies of 16 MB and more get 413". Counted in decimal megabytes, the stricter reading,
 # so that a client that passes here also passes at Criteo.
 DEFAULT_MAX_BODY_BYTES = 16_000_000
-# Facts sections 3 and 8: 250 calls per minute per client-credentials application, every call counted.
-DEFAULT_CALLS_PER_MINUTE = 250
-INT32_MAX = 2**31 - 1
 
 # TEST-ONLY FAULTS. Deliberate breaches of the effective spec, for proving that the contract harness
 # (contract_tests/) notices them. They make the simulator wrong on purpose; never turn them on otherwise.
