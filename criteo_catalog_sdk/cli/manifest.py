@@ -190,7 +190,7 @@ def _settings(path: str, where: str, table: Mapping[str, Any]) -> PushOptions:
     try:
         return PushOptions(**settings)
     except InvalidRequestError as exc:
-        name, message = setting_problem(exc, settings)
+        name, message = setting_problem(exc)
         key = name.replace("_", "-") if name is not None else None
         got = f", got {settings[name]!r}" if name is not None else ""
         raise refuse(path, where, f"{key + ': ' if key else ''}{message}{got}") from None

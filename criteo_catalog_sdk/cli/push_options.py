@@ -18,7 +18,7 @@ import click
 
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
 from criteo_catalog_sdk.errors import InvalidRequestError
-from criteo_catalog_sdk.push.options import PushOptions, UnknownFields
+from criteo_catalog_sdk.push.options import InvalidSettingError, PushOptions, UnknownFields
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,19 +105,17 @@ def push_options_from(params: Mapping[str, Any], **override: Any) -> PushOptions
     try:
         return PushOptions(**settings)
     except InvalidRequestError as exc:
-        name, _ = setting_problem(exc, settings)
+        name, _ = setting_problem(exc)
         option = f"--{name.replace('_', '-')}: " if name is not None else ""
         raise CommandError(f"{option}{exc}", ExitCode.USAGE, kind="UsageError") from None
 
 
-def setting_problem(error: InvalidRequestError, settings: Mapping[str, Any]) -> tuple[str | None, str]:
-    """Which of ``settings`` a ``PushOptions`` refusal is about (``None``: it cannot be told), and the
+def setting_problem(error: InvalidRequestError) -> tuple[str | None, str]:
+    """Which setting a ``PushOptions`` refusal is about (``None``: not a setting's range), and the
     refusal's text as the option's own: "must be an integer >= 1"."""
-    text = str(error)
-    name = next((n for n in settings if f" {n} " in f" {text} "), None)
-    if name is not None:
-        text = text.removeprefix(f"push setting {name} ")
-    return name, text
+    if isinstance(error, InvalidSettingError):
+        return error.setting, f"must be {error.expected}"
+    return None, str(error)
 
 
 def unknown_fields_given(ctx: click.Context) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 from criteo_catalog_sdk.issue import Issue
-from criteo_catalog_sdk.push.options import PushOptions
-from criteo_catalog_sdk.push.wire import MAX_REQUEST_BYTES, PreparedEntry, batch_body, body_size
+from criteo_catalog_sdk.push.options import MAX_REQUEST_BYTES, MIN_BATCH_BYTES, PushOptions
+from criteo_catalog_sdk.push.wire import PreparedEntry, batch_body, body_size
 
 _DEFAULTS: Final = PushOptions()
 #: Default largest request body: half of Criteo's 16 MB limit, so that a proxy's own limit is not the
@@ -64,8 +64,8 @@ class Chunker:
     def __init__(self, max_entries: int = DEFAULT_BATCH_SIZE, max_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> None:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
-        if max_bytes < body_size(1, 1) or max_bytes > MAX_REQUEST_BYTES:
-            raise ValueError(f"max_bytes must be between {body_size(1, 1)} and {MAX_REQUEST_BYTES}")
+        if not MIN_BATCH_BYTES <= max_bytes <= MAX_REQUEST_BYTES:
+            raise ValueError(f"max_bytes must be between {MIN_BATCH_BYTES} and {MAX_REQUEST_BYTES}")
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._open: dict[str, PreparedEntry] = {}

@@ -15,11 +15,24 @@ from typing import Any, Final, Literal
 
 from criteo_catalog_sdk.errors import InvalidRequestError
 
-__all__ = ["DEFAULT_MAX_DELETE_FRACTION", "DEFAULT_PARALLEL", "PushOptions", "UnknownFields"]
+__all__ = [
+    "DEFAULT_MAX_DELETE_FRACTION",
+    "DEFAULT_PARALLEL",
+    "MAX_REQUEST_BYTES",
+    "MIN_BATCH_BYTES",
+    "InvalidSettingError",
+    "PushOptions",
+    "UnknownFields",
+]
 
 #: Merchants pushed at once by ``push_many`` in one process (the application budget is what really
 #: bounds them).
 DEFAULT_PARALLEL: Final = 16
+
+#: Criteo's request size limit (facts section 3: 16 MB per request).
+MAX_REQUEST_BYTES: Final = 16_000_000
+#: The smallest batch body that holds an entry: ``{"entries":[x]}``.
+MIN_BATCH_BYTES: Final = len(b'{"entries":[]}') + 1
 
 #: What to do with a field the Product schema does not know: report the product (default), drop the
 #: field, or send it as is.
@@ -70,6 +83,11 @@ class PushOptions:
 
     def __post_init__(self) -> None:
         _check(type(self.batch_size) is int and self.batch_size >= 1, "batch_size", "an integer >= 1")
+        _check(
+            type(self.max_batch_bytes) is int and MIN_BATCH_BYTES <= self.max_batch_bytes <= MAX_REQUEST_BYTES,
+            "max_batch_bytes",
+            f"an integer from {MIN_BATCH_BYTES} to {MAX_REQUEST_BYTES} (Criteo's request limit)",
+        )
         _check(type(self.concurrency) is int and self.concurrency >= 1, "concurrency", "an integer >= 1")
         _check(_number(self.rate_limit) and self.rate_limit > 0, "rate_limit", "a number > 0 (products/s)")
         _check(_number(self.report_timeout) and self.report_timeout >= 0, "report_timeout", "seconds >= 0")
@@ -113,6 +131,16 @@ def _number(value: object) -> bool:
     return type(value) in (int, float) and value == value
 
 
+class InvalidSettingError(InvalidRequestError):
+    """A push setting out of its range: ``setting`` names it, ``expected`` says what it must be (the
+    command line words its options' errors from them)."""
+
+    def __init__(self, setting: str, expected: str) -> None:
+        super().__init__(f"push setting {setting} must be {expected}")
+        self.setting = setting
+        self.expected = expected
+
+
 def _check(ok: bool, name: str, expected: str) -> None:
     if not ok:
-        raise InvalidRequestError(f"push setting {name} must be {expected}")
+        raise InvalidSettingError(name, expected)

@@ -24,12 +24,12 @@ import orjson
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.ids import check_merchant_id, check_product_id, product_key
 from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.options import MAX_REQUEST_BYTES
 from criteo_catalog_sdk.push.validation import UnknownFields, as_product_mapping, product_validator
 
 Method = Literal["insert", "delete"]
 
 #: Criteo answers 413 to bodies of 16 MB and more; an entry that alone comes close can never be sent.
-MAX_REQUEST_BYTES: Final = 16_000_000
 _ENVELOPE: Final = len(b'{"entries":[]}')
 #: Largest single serialized entry accepted (it must fit a request with the envelope).
 MAX_ENTRY_BYTES: Final = MAX_REQUEST_BYTES - _ENVELOPE - 1

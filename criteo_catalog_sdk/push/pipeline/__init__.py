@@ -21,7 +21,6 @@ import anyio
 from criteo_catalog_sdk.errors import InvalidRequestError
 from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.push.api import DryRunApi, PushApi
-from criteo_catalog_sdk.push.chunking import Chunker
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.pipeline.reader import READ_CHUNK, Products
 from criteo_catalog_sdk.push.pipeline.run import MerchantPush, StateArg, execute
@@ -70,10 +69,6 @@ async def push(api: PushApi | None, job: MerchantPush, on_progress: ProgressCall
             raise InvalidRequestError("an API client is required unless dry_run is set")
         api = DryRunApi()
     merchant = check_merchant_id(job.merchant_id)
-    try:
-        Chunker(effective_batch_size(opts), opts.max_batch_bytes)
-    except ValueError as exc:
-        raise InvalidRequestError(str(exc)) from None
     return await execute(api, dataclasses.replace(job, merchant_id=merchant), opts, on_progress)
 
 
