@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
@@ -35,13 +35,51 @@ from criteo_catalog_sdk.errors import ConfigurationError
 if TYPE_CHECKING:  # pyrate-limiter imports sqlite3: loaded when a budget is made, not with the SDK
     from pyrate_limiter import AbstractBucket, Rate
 
-__all__ = ["DEFAULT_CALLS_PER_MINUTE", "ENV_APP_BUDGET", "AppBudget", "app_budget", "shared_budget"]
+__all__ = [
+    "DEFAULT_CALLS_PER_MINUTE",
+    "ENV_APP_BUDGET",
+    "AppBudget",
+    "CallWindow",
+    "app_budget",
+    "shared_budget",
+]
 
 ENV_APP_BUDGET: Final = "CRITEO_APP_BUDGET"
 #: Criteo's documented application budget.
 DEFAULT_CALLS_PER_MINUTE: Final = 250
 _NAME: Final = "criteo-application"
 _WAIT_STEP: Final = 0.05  # seconds between checks while the window is full (pyrate-limiter's buffer)
+
+
+class CallWindow:
+    """API calls counted over the last minute (their times in a deque, pruned as calls come): the
+    budget's calls/min and a push's progress read it. Thread-safe."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, seconds: float = 60.0) -> None:
+        self._clock = clock
+        self._seconds = seconds
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.total = 0
+
+    def record(self) -> None:
+        """One call, now."""
+        now = self._clock()
+        with self._lock:
+            self.total += 1
+            self._times.append(now)
+            self._prune(now)
+
+    def count(self) -> int:
+        """Calls over the last ``seconds``."""
+        with self._lock:
+            self._prune(self._clock())
+            return len(self._times)
+
+    def _prune(self, now: float) -> None:
+        times = self._times
+        while times and times[0] < now - self._seconds:
+            times.popleft()
 
 
 class AppBudget:
@@ -60,11 +98,8 @@ class AppBudget:
 
         self._limiter = Limiter(bucket)
         self._bucket = bucket
-        self._recent: deque[float] = deque()
-        self._lock = threading.Lock()
+        self._window = CallWindow()
         self._warned_limit = False
-        self.calls = 0
-        self.waited = 0.0
 
     def __repr__(self) -> str:
         return f"AppBudget({self.calls_per_minute}/min, {self.where})"
@@ -74,36 +109,27 @@ class AppBudget:
     def _try(self, weight: int = 1) -> bool:
         return bool(self._limiter.try_acquire(_NAME, weight, blocking=False))
 
-    def _spent(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self.calls += 1
-            self._recent.append(now)
-            while self._recent and self._recent[0] < now - 60:
-                self._recent.popleft()
-
     def acquire(self) -> None:
         """Wait (blocking this thread) until a call is allowed, and spend it."""
-        started = time.monotonic()
         while not self._try():
             time.sleep(_WAIT_STEP)
-        self.waited += time.monotonic() - started
-        self._spent()
+        self._window.record()
 
     async def acquire_async(self) -> None:
         """Wait (asyncio or trio) until a call is allowed, and spend it."""
-        started = time.monotonic()
         while not self._try():
             await anyio.sleep(_WAIT_STEP)
-        self.waited += time.monotonic() - started
-        self._spent()
+        self._window.record()
+
+    @property
+    def calls(self) -> int:
+        """Calls this process made through the budget."""
+        return self._window.total
 
     @property
     def calls_last_minute(self) -> int:
         """Calls this process made through the budget over the last 60 s."""
-        cutoff = time.monotonic() - 60
-        with self._lock:
-            return sum(1 for t in self._recent if t >= cutoff)
+        return self._window.count()
 
     # -- what the server says ------------------------------------------------------------------------------
 

@@ -181,3 +181,16 @@ def test_a_push_against_the_simulator_with_its_budget_on_gets_no_429(criteo_simu
         assert result.summary.upserted == 40
     statuses = [r["status"] for r in sim.control.requests() if r["route"] in ("batch", "report")]
     assert 429 not in statuses and budget.calls == len(statuses) >= 8
+
+
+def test_call_window_counts_the_last_minute_and_keeps_the_total() -> None:
+    from criteo_catalog_sdk.budget import CallWindow
+
+    now = [0.0]
+    window = CallWindow(lambda: now[0])
+    for moment in (0.0, 30.0, 59.9, 61.0):
+        now[0] = moment
+        window.record()
+    assert (window.count(), window.total) == (3, 4)  # the call at 0 s is over a minute old at 61 s
+    now[0] = 200.0
+    assert (window.count(), window.total) == (0, 4)

@@ -8,9 +8,10 @@ before the interruption: ``skipped``), so ``read`` can be compared with a feed's
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from criteo_catalog_sdk.budget import CallWindow
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +82,7 @@ class ProgressTracker:
         self.batches = 0
         self.throttled = 0
         self.retrying: str | None = None
-        self.calls = 0
-        self._calls: deque[float] = deque()  # when this push's API calls were made (last minute)
+        self._calls = CallWindow(clock)  # this push's API calls (the last minute's, and in all)
 
     def snapshot(self, finished: bool = False) -> ProgressEvent:
         """The current counters."""
@@ -107,18 +107,18 @@ class ProgressTracker:
             calls=self.calls,
         )
 
+    @property
+    def calls(self) -> int:
+        """API calls this push made."""
+        return self._calls.total
+
     def called(self) -> None:
         """One API call was made (a batch sent or a report polled)."""
-        now = self._clock()
-        self.calls += 1
-        self._calls.append(now)
-        while self._calls and self._calls[0] < now - 60:
-            self._calls.popleft()
+        self._calls.record()
 
     def calls_last_minute(self) -> int:
         """API calls over the last 60 s."""
-        cutoff = self._clock() - 60
-        return sum(1 for t in self._calls if t >= cutoff)
+        return self._calls.count()
 
     def emit(self, finished: bool = False) -> None:
         """Tell the callback (no-op without one), at most every ``min_interval`` seconds but the last time."""
