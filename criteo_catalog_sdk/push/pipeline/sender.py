@@ -127,9 +127,7 @@ class Sender:
         verdict = on_payload_too_large(Batch(tuple(entries)))
         if isinstance(verdict, RejectEntry):
             logger.warning("batch %d: a single product is over the request size limit; rejected", batch_id)
-            await state.journal_call(state.journal.batches.failed, batch_id, verdict.issue)
-            state.count_done(batch_id, 1)
-            await state.finish(batch_id)
+            await state.give_up(batch_id, verdict.issue, 1)
             return True
         halves = [list(verdict.first.entries), list(verdict.second.entries)]
         ids = await state.journal_call(state.journal.batches.replace, batch_id, halves)
@@ -143,9 +141,7 @@ class Sender:
         state = self.state
         logger.warning("batch %d refused: %s", batch_id, decision.reason)
         issue = decision.issue or Issue("BatchRejected", decision.reason)
-        await state.journal_call(state.journal.batches.failed, batch_id, issue)
-        state.count_done(batch_id, count)
-        await state.finish(batch_id)
+        await state.give_up(batch_id, issue, count)
         return True
 
     async def _abort(self, batch_id: int, count: int, decision: SendDecision, error: CriteoError) -> bool:

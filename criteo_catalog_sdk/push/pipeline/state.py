@@ -16,6 +16,7 @@ from typing import Any, Final, TypeVar
 import anyio
 
 from criteo_catalog_sdk.errors import CriteoError
+from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.api import MAX_CONCURRENT_POLLS, PushApi
 from criteo_catalog_sdk.push.decisions import ThrottleTracker, send_policy
 from criteo_catalog_sdk.push.journal import Journal, RunInfo
@@ -146,6 +147,13 @@ class PushState:
         async with self.changed:
             self.queue.finish(batch_id)
             self.changed.notify_all()
+
+    async def give_up(self, batch_id: int, issue: Issue, count: int | None = None) -> None:
+        """The batch is given up: its products are rejected with ``issue`` (journaled), counted done
+        (``count``, else as many as it was sent with), and free for later versions."""
+        await self.journal_call(self.journal.batches.failed, batch_id, issue)
+        self.count_done(batch_id, count)
+        await self.finish(batch_id)
 
     async def requeue(self, batch_id: int) -> None:
         """Send a batch again (its report was lost)."""

@@ -101,9 +101,7 @@ class Watcher:
         if info.resubmitted:
             logger.warning("batch %d: Criteo lost its report twice; its products are rejected", batch_id)
             issue = Issue("ReportLost", "Criteo lost the report of this batch twice (404)")
-            await state.journal_call(state.journal.batches.failed, batch_id, issue)
-            state.count_done(batch_id)
-            await state.finish(batch_id)
+            await state.give_up(batch_id, issue)
             return True
         logger.warning("batch %d: Criteo lost its report (404); resubmitting it", batch_id)
         await state.journal_call(state.journal.batches.resubmit, batch_id)
@@ -113,9 +111,7 @@ class Watcher:
     async def _fail(self, batch_id: int, decision: PollDecision, error: CriteoError) -> bool:
         state = self.state
         issue = decision.issue or Issue("ReportUnavailable", decision.reason)
-        await state.journal_call(state.journal.batches.failed, batch_id, issue)
-        state.count_done(batch_id)
-        await state.finish(batch_id)
+        await state.give_up(batch_id, issue)
         return True
 
     async def _abort(self, batch_id: int, decision: PollDecision, error: CriteoError) -> bool:
