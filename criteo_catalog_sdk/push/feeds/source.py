@@ -2,9 +2,8 @@
 
 Compression is recognized by its magic bytes first (so that a pipe works: ``cat feed.jsonl.gz |
 criteo-catalog push - ...``) and the file name second: a name that says ``.gz`` on content that is not
-gzip is an error, not 1,859 lines of garbage. gzip, bzip2 and xz come with Python; zstd needs the
-``zstandard`` package (``pip install 'criteo-catalog-sdk[zstd]'``), or Python 3.14's
-``compression.zstd``. Everything streams: nothing is decompressed to memory or disk ahead of reading.
+gzip is an error, not 1,859 lines of garbage. gzip, bzip2 and xz come with Python, zstd with the
+``zstandard`` dependency. Everything streams: nothing is decompressed to memory or disk ahead of reading.
 
 A stream that cannot be decompressed (corrupt, truncated) raises :class:`SourceError` from ``read``,
 which the readers turn into a feed error at their position.
@@ -20,6 +19,8 @@ import os
 import sys
 import zlib
 from typing import IO, Any, Final
+
+import zstandard
 
 from criteo_catalog_sdk.push.feeds.items import Source
 
@@ -43,7 +44,6 @@ SUFFIXES: Final[dict[str, str]] = {
     ".zst": "zstd",
     ".zstd": "zstd",
 }
-ZSTD_MISSING: Final = "a zstd-compressed feed needs the zstandard package: pip install 'criteo-catalog-sdk[zstd]'"
 
 
 class SourceError(Exception):
@@ -86,12 +86,8 @@ class _Reader(io.RawIOBase):
             if hasattr(self._inner, "readinto"):
                 return int(self._inner.readinto(buffer))
             data = self._inner.read(len(buffer))
-        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        except (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError) as exc:
             if self._kind is None:
-                raise
-            raise SourceError(f"corrupt or truncated {self._kind} stream ({exc})") from None
-        except Exception as exc:  # zstandard.ZstdError and the like
-            if self._kind is None or type(exc).__module__.split(".")[0] not in ("zstandard", "compression"):
                 raise
             raise SourceError(f"corrupt or truncated {self._kind} stream ({exc})") from None
         buffer[: len(data)] = data
@@ -160,17 +156,7 @@ class Opened:
 
 
 def _zstd_reader(buffered: Any) -> Any:
-    try:
-        import zstandard
-    except ImportError:
-        pass
-    else:
-        return _ZstdReader(buffered, zstandard.ZstdDecompressor())
-    try:
-        from compression import zstd  # type: ignore[import-not-found,unused-ignore]  # Python 3.14+
-    except ImportError:
-        raise SourceError(ZSTD_MISSING) from None
-    return zstd.ZstdFile(buffered, mode="rb")
+    return _ZstdReader(buffered, zstandard.ZstdDecompressor())
 
 
 class _ZstdReader(io.RawIOBase):

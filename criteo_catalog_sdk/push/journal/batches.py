@@ -20,6 +20,7 @@ import orjson
 
 from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.journal.bodies import pack_body, unpack_body
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks, rowid
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
@@ -155,7 +156,7 @@ class Batches:
                     (run_id, BatchState.PENDING.value, len(batch), len(body), self._db.clock()),
                 )
                 batch_id = rowid(cur)
-                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, pack_body(body)))
                 rows.extend(_item(run_id, e, batch_id, _QUEUED, e.position in refreshes) for e in batch)
                 mark_unknown(db, merchant_id, [e.key for e in batch])
             newest, kept = _newest(rows)
@@ -226,7 +227,7 @@ class Batches:
             state = _state(db, batch_id)
             if state != BatchState.PENDING:
                 batch_after(state, BatchEvent.ACCEPTED, batch_id)  # only a pending batch may be sent: raises
-            body, n_entries = db.execute(
+            stored, n_entries = db.execute(
                 "SELECT body, n_entries FROM batches JOIN bodies USING (batch_id) WHERE batch_id = ?", (batch_id,)
             ).fetchone()
             live = db.execute(f"SELECT COUNT(*) FROM items WHERE batch_id = ? AND status IN {_LIVE_SQL}", (batch_id,))  # noqa: S608
@@ -234,14 +235,15 @@ class Batches:
             if count == 0:
                 _move(db, batch_id, state, BatchEvent.EMPTIED, self._db.clock())
                 return None
+            db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
             if count != n_entries:  # rare: a later line superseded some of them
                 body = batch_body(e.data for e in _live_entries(db, batch_id))
                 db.execute(
                     "UPDATE batches SET n_entries = ?, n_bytes = ? WHERE batch_id = ?", (count, len(body), batch_id)
                 )
-                db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (body, batch_id))
-            db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
-        return bytes(body), count
+                db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (pack_body(body), batch_id))
+                return body, count
+        return unpack_body(bytes(stored)), count
 
     def accepted(self, batch_id: int, token: str) -> None:
         """The batch got its 202 and operation token: never send it again (unless its report is lost)."""
@@ -282,7 +284,7 @@ class Batches:
                     (run_id, batch_id, BatchState.PENDING.value, len(part), len(body), now),
                 )
                 ids.append(rowid(cur))
-                db.execute("INSERT INTO bodies VALUES (?, ?)", (ids[-1], body))
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (ids[-1], pack_body(body)))
                 db.executemany(
                     "UPDATE items SET batch_id = ? WHERE run_id = ? AND position = ?",
                     [(ids[-1], run_id, e.position) for e in part],
@@ -295,7 +297,8 @@ def _live_entries(db: sqlite3.Connection, batch_id: int) -> list[PreparedEntry]:
     row = db.execute("SELECT body FROM bodies WHERE batch_id = ?", (batch_id,)).fetchone()
     if row is None or row[0] is None:
         return []
-    data = {_entry_key(e): orjson.dumps(e, option=orjson.OPT_SORT_KEYS) for e in orjson.loads(row[0])["entries"]}
+    entries = orjson.loads(unpack_body(bytes(row[0])))["entries"]
+    data = {_entry_key(e): orjson.dumps(e, option=orjson.OPT_SORT_KEYS) for e in entries}
     return [
         PreparedEntry(r[0], r[1], r[2], r[3], data[r[1]], _bytes(r[4]), r[5])
         for r in db.execute(_LIVE_ITEMS, (batch_id,))

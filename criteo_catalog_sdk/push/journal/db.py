@@ -3,9 +3,9 @@
 A state file is checked when it is opened, before the push sends anything: a path that cannot be
 opened or written, a file that is not SQLite, or a schema this SDK does not know is a
 :class:`~criteo_catalog_sdk.errors.StateFileError` naming the path and the reason. Version 1 files
-(the first release) are migrated in place.
+(the first release) and 2 are migrated in place.
 
-Schema (version 2)::
+Schema (version 3)::
 
     meta(key PK, value)                                   schema_version
     runs(run_id PK, merchant_id, state running|finished, input_pos, input_complete, options JSON,
@@ -13,7 +13,8 @@ Schema (version 2)::
     batches(batch_id PK, run_id, parent_id (413 halves), state (states.BatchState), token, sends,
             resubmitted, n_entries, n_bytes, report JSON, error JSON, created_at, accepted_at, done_at)
     bodies(batch_id PK, body BLOB): a batch's request, kept until it is settled (one write per batch, not
-            one per product; a table of its own, so that the batch's row stays small to update)
+            one per product; a table of its own, so that the batch's row stays small to update);
+            zstd-compressed since version 3 (:mod:`.bodies`)
     items(item_id PK, run_id, position, key, product_id, method, batch_id, digest BLOB, status
           (states.ItemStatus), stage client|api, errors JSON, warnings JSON, refresh 0|1, expires_at;
           UNIQUE (run_id, position); indexes (run_id, key), (batch_id))
@@ -39,7 +40,7 @@ from criteo_catalog_sdk.push.states import JournalError
 
 __all__ = ["SCHEMA_VERSION", "Database"]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,6 +113,9 @@ _MIGRATE_1_TO_2: Final = (
     "CREATE TABLE bodies (batch_id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     "UPDATE items SET status = 'queued' WHERE status = 'accepted'",
 )
+# Version 2 -> 3: bodies are stored compressed. Nothing to convert (a raw body still reads, see
+# bodies.unpack_body); the version tells an older SDK, which would send a compressed body as it is, to
+# refuse the file.
 
 
 def _check_path(path: str) -> None:

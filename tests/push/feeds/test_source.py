@@ -14,8 +14,7 @@ import pytest
 import zstandard
 
 from criteo_catalog_sdk.push.feeds import FeedError, read_feed
-from criteo_catalog_sdk.push.feeds import source as source_module
-from criteo_catalog_sdk.push.feeds.source import ZSTD_MISSING, Opened, strip_compression
+from criteo_catalog_sdk.push.feeds.source import Opened, strip_compression
 
 from .helpers import errors, products, summary
 
@@ -99,15 +98,6 @@ def test_a_name_that_says_compressed_on_plain_content_is_an_error(tmp_path: Path
     empty = tmp_path / "empty.jsonl.gz"
     empty.write_bytes(b"")
     assert list(read_feed(empty)) == []
-
-
-def test_zstd_without_a_decompressor_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(buffered: object) -> object:
-        raise source_module.SourceError(ZSTD_MISSING)
-
-    monkeypatch.setattr(source_module, "_zstd_reader", missing)
-    items = list(read_feed(io.BytesIO(zstandard.ZstdCompressor().compress(JSONL))))
-    assert summary(items) == [(1, "err")] and "pip install 'criteo-catalog-sdk[zstd]'" in items[0].message
 
 
 def test_only_what_was_opened_is_closed(tmp_path: Path) -> None:

@@ -102,8 +102,42 @@ def test_a_version_1_file_is_migrated(path: Path) -> None:
         assert [o.status for o in j.outcomes.iterate(1)] == ["pending", "pending"]
         assert j.batches.record(run.run_id, batch=[ins(3, "C", expirationDate="2030-01-01")]) is not None
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta").fetchone()[0] == "2"
+    assert db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
     assert db.execute("SELECT expires_at FROM items WHERE position = 3").fetchone()[0] > 0
+    db.close()
+
+
+def test_bodies_are_stored_compressed_and_sent_as_recorded(path: Path) -> None:
+    entries = [ins(i, f"P{i}", description="the same long text " * 20) for i in range(1, 51)]
+    body = b'{"entries":[' + b",".join(e.data for e in entries) + b"]}"
+    with Journal(path) as j:
+        run = j.runs.start(M).run_id
+        batch_id = j.batches.record(run, batch=entries)
+        assert batch_id is not None
+        (stored,) = j._db.conn.execute("SELECT body FROM bodies WHERE batch_id = ?", (batch_id,)).fetchone()
+        assert bytes(stored[:4]) == b"\x28\xb5\x2f\xfd" and len(stored) * 10 < len(body)  # a zstd frame
+        assert j.batches.prepare(batch_id) == (body, 50)
+        assert [e.data for e in j.batches.entries(batch_id)] == [e.data for e in entries]
+
+
+def test_a_version_2_file_with_raw_bodies_resumes(path: Path) -> None:
+    pending = ins(1, "A")
+    raw = b'{"entries":[' + pending.data + b"]}"
+    with Journal(path) as j:
+        run = j.runs.start(M).run_id
+        batch_id = j.batches.record(run, batch=[pending])
+    db = sqlite3.connect(path)  # as version 2 left it: the body stored as it is sent
+    db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (raw, batch_id))
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with Journal(path) as j:
+        run_info = j.runs.start(M)
+        assert run_info.resumed
+        assert j.batches.prepare(batch_id) == (raw, 1)
+        assert [e.data for e in j.batches.entries(batch_id)] == [pending.data]
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
     db.close()
 
 
