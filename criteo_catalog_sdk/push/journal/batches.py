@@ -16,11 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
-import orjson
-
-from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
-from criteo_catalog_sdk.push.journal.bodies import pack_body, unpack_body
+from criteo_catalog_sdk.push.journal.bodies import entries_by_key, pack_body, unpack_body
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks, rowid
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
@@ -297,19 +294,12 @@ def _live_entries(db: sqlite3.Connection, batch_id: int) -> list[PreparedEntry]:
     row = db.execute("SELECT body FROM bodies WHERE batch_id = ?", (batch_id,)).fetchone()
     if row is None or row[0] is None:
         return []
-    entries = orjson.loads(unpack_body(bytes(row[0])))["entries"]
-    data = {_entry_key(e): orjson.dumps(e, option=orjson.OPT_SORT_KEYS) for e in entries}
+    data = entries_by_key(bytes(row[0]))
     return [
         PreparedEntry(r[0], r[1], r[2], r[3], data[r[1]], _bytes(r[4]), r[5])
         for r in db.execute(_LIVE_ITEMS, (batch_id,))
         if r[1] in data
     ]
-
-
-def _entry_key(entry: dict[str, Any]) -> str:
-    product = entry.get("product")
-    product_id = product.get("id") if isinstance(product, dict) else entry.get("productId")
-    return product_key(str(product_id))
 
 
 def _bytes(value: object) -> bytes | None:

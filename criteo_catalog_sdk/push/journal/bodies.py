@@ -11,11 +11,14 @@ magic number).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
+import orjson
 import zstandard
 
-__all__ = ["pack_body", "unpack_body"]
+from criteo_catalog_sdk.ids import product_key
+
+__all__ = ["entries_by_key", "pack_body", "unpack_body"]
 
 #: zstd's level 1: the fastest of the standard levels, as small as level 3 on JSON entries.
 _LEVEL: Final = 1
@@ -32,3 +35,15 @@ def unpack_body(stored: bytes) -> bytes:
     if stored[:4] == _ZSTD_MAGIC:
         return zstandard.decompress(stored)
     return stored
+
+
+def entries_by_key(stored: bytes) -> dict[str, bytes]:
+    """The entries of a stored body, each serialized as it was recorded, by product key."""
+    entries = orjson.loads(unpack_body(stored))["entries"]
+    return {_entry_key(e): orjson.dumps(e, option=orjson.OPT_SORT_KEYS) for e in entries}
+
+
+def _entry_key(entry: dict[str, Any]) -> str:
+    product = entry.get("product")
+    product_id = product.get("id") if isinstance(product, dict) else entry.get("productId")
+    return product_key(str(product_id))
