@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import anyio
 
 from criteo_catalog_sdk._logging import logger
+from criteo_catalog_sdk.collector import fewer_collections
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.api import PushApi
 from criteo_catalog_sdk.push.journal import Journal
@@ -176,10 +177,11 @@ async def execute(
         if run.resumed:
             logger.info("resuming push run %d of merchant %d", run.run_id, merchant_id)
         push_state = PushState(api, journal, merchant_id, options, run, on_progress, state_path)
-        await _run_stages(push_state, job.products, job.deletes)
-        if not options.dry_run:
-            await push_state.journal_call(journal.runs.finish, run.run_id)
-        push_state.progress.emit(finished=True)
+        with fewer_collections():  # a push's objects die young: see criteo_catalog_sdk.collector
+            await _run_stages(push_state, job.products, job.deletes)
+            if not options.dry_run:
+                await push_state.journal_call(journal.runs.finish, run.run_id)
+            push_state.progress.emit(finished=True)
         counts = journal.batches.counts(run.run_id)
         tokens = journal.batches.tokens(run.run_id)
         summary = journal.outcomes.summary(run.run_id)
