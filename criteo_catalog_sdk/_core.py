@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import httpx
-import orjson
 
+from criteo_catalog_sdk._lenient import loads
 from criteo_catalog_sdk.api_versions import API_VERSIONS, ENV_API_VERSION, ApiVersion
 from criteo_catalog_sdk.errors import (
     ApiError,
@@ -27,7 +27,8 @@ from criteo_catalog_sdk.errors import (
     api_error,
 )
 from criteo_catalog_sdk.ids import check_merchant_id
-from criteo_catalog_sdk.report import Report, Stats
+from criteo_catalog_sdk.report import Report
+from criteo_catalog_sdk.stats import Stats
 
 T = TypeVar("T")
 
@@ -101,13 +102,8 @@ def _body_text(response: httpx.Response) -> str:
 
 
 def _load_json(response: httpx.Response) -> Any:
-    content = response.content
     try:
-        return orjson.loads(content)  # ~2x faster than json.loads on a 1,000-error report
-    except orjson.JSONDecodeError:
-        pass
-    try:  # what orjson refuses and json accepts (NaN, integers beyond 64 bits): lenient in what we accept
-        return json.loads(content)
+        return loads(response.content)
     except ValueError:
         raise ResponseValidationError(
             f"{response.request.method} {response.request.url.path} answered {response.status_code} "

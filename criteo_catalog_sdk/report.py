@@ -1,7 +1,7 @@
-"""Batch reports and merchant statistics: the one lenient reader, used by every path that reads them.
+"""Batch reports: the one lenient reader, used by every path that reads them.
 
 ``get_report``, ``wait_for_report``, the push's watchers and its reconciliation all read reports
-through :class:`Report`; statistics through :class:`Stats`. Lenient in what we accept:
+through :class:`Report` (statistics: :mod:`criteo_catalog_sdk.stats`). Lenient in what we accept:
 
 - the status is compared case-insensitively (``validated`` is ``VALIDATED``); an unknown or missing
   status is simply not final;
@@ -19,12 +19,12 @@ reading a 1,000-error report costs little more than ``orjson.loads``. The raw bo
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from criteo_catalog_sdk._logging import logger
-from criteo_catalog_sdk.errors import Problem, ResponseValidationError, parse_problems
+from criteo_catalog_sdk._lenient import counter, dump, log_notes
+from criteo_catalog_sdk.errors import ResponseValidationError
+from criteo_catalog_sdk.stats import Stats, StatsRecord  # here too, where they were first
 
 __all__ = [
     "KNOWN_STATUSES",
@@ -69,30 +69,6 @@ class ProductWarnings(NamedTuple):
     warnings: tuple[ReportIssue, ...]
 
 
-def _dump(raw: object) -> str:
-    try:
-        return json.dumps(raw, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(raw)
-
-
-def _counter(raw: Mapping[str, Any], key: str, notes: list[str]) -> int | None:
-    """An integer counter from a string, an integer or null; anything else is ``None`` and a note."""
-    value = raw.get(key)
-    if value is None:
-        return None
-    if type(value) is int:
-        return value
-    if type(value) is str:
-        text = value.strip()
-        if text.isascii() and (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())):
-            return int(text)
-    elif type(value) is float and value.is_integer():
-        return int(value)
-    notes.append(f"{key} {value!r} is not an integer: read as unknown")
-    return None
-
-
 def _text(value: object) -> str:
     return value if type(value) is str else ("" if value is None else str(value))
 
@@ -115,7 +91,7 @@ def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T], notes: 
     issue_cls = ReportIssue
     for item in items:
         if type(item) is not dict:
-            notes.append(f"{key} entry {_dump(item)[:80]} is not an object: skipped")
+            notes.append(f"{key} entry {dump(item)[:80]} is not an object: skipped")
             continue
         product_id = item.get("productId")
         if type(product_id) is not str:
@@ -131,7 +107,7 @@ def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T], notes: 
         parsed: list[ReportIssue] = []
         for issue in issues:
             if type(issue) is not dict:
-                notes.append(f"{key} of {product_id!r}: issue {_dump(issue)[:80]} is not an object: skipped")
+                notes.append(f"{key} of {product_id!r}: issue {dump(issue)[:80]} is not an object: skipped")
                 continue
             kind = issue.get("type")
             message = issue.get("message")
@@ -140,11 +116,6 @@ def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T], notes: 
             parsed.append(new(issue_cls, (kind, message, issue.get("isServerRelated") is True)))
         append(new(cls, (product_id, tuple(parsed))))
     return tuple(out)
-
-
-def _log_notes(what: str, notes: list[str]) -> None:
-    if notes:
-        logger.warning("%s read leniently: %s", what, "; ".join(notes))
 
 
 class Report:
@@ -172,7 +143,7 @@ class Report:
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if not isinstance(raw, Mapping):
-            raise ResponseValidationError("unexpected report body (expected a JSON object)", body=_dump(raw))
+            raise ResponseValidationError("unexpected report body (expected a JSON object)", body=dump(raw))
         notes: list[str] = []
         status = raw.get("status")
         if isinstance(status, str) and status.strip():
@@ -182,15 +153,27 @@ class Report:
             notes.append(f"status {status!r} is not a status: not final")
         self.raw: Mapping[str, Any] = raw
         self.notes = notes
-        self.import_request_timestamp: int | None = _counter(raw, "importRequestTimestamp", notes)
-        self.number_of_products_in_the_batch: int | None = _counter(raw, "numberOfProductsInTheBatch", notes)
-        self.number_of_products_upserted: int | None = _counter(raw, "numberOfProductsUpserted", notes)
-        self.number_of_products_deleted: int | None = _counter(raw, "numberOfProductsDeleted", notes)
-        self.number_of_products_with_errors: int | None = _counter(raw, "numberOfProductsWithErrors", notes)
-        self.number_of_products_with_warnings: int | None = _counter(raw, "numberOfProductsWithWarnings", notes)
+        self.import_request_timestamp: int | None = counter(
+            raw.get("importRequestTimestamp"), "importRequestTimestamp", notes
+        )
+        self.number_of_products_in_the_batch: int | None = counter(
+            raw.get("numberOfProductsInTheBatch"), "numberOfProductsInTheBatch", notes
+        )
+        self.number_of_products_upserted: int | None = counter(
+            raw.get("numberOfProductsUpserted"), "numberOfProductsUpserted", notes
+        )
+        self.number_of_products_deleted: int | None = counter(
+            raw.get("numberOfProductsDeleted"), "numberOfProductsDeleted", notes
+        )
+        self.number_of_products_with_errors: int | None = counter(
+            raw.get("numberOfProductsWithErrors"), "numberOfProductsWithErrors", notes
+        )
+        self.number_of_products_with_warnings: int | None = counter(
+            raw.get("numberOfProductsWithWarnings"), "numberOfProductsWithWarnings", notes
+        )
         self._error_details: tuple[ProductErrors, ...] | None = None
         self._warning_details: tuple[ProductWarnings, ...] | None = None
-        _log_notes("report", notes)
+        log_notes("report", notes)
 
     @property
     def is_done(self) -> bool:
@@ -236,7 +219,7 @@ class Report:
     def _noted(self, notes: list[str]) -> None:
         if notes:
             self.notes.extend(notes)
-            _log_notes("report details", notes)
+            log_notes("report details", notes)
 
     def __repr__(self) -> str:
         return (
@@ -244,110 +227,3 @@ class Report:
             f"upserted={self.number_of_products_upserted}, deleted={self.number_of_products_deleted}, "
             f"with_errors={self.number_of_products_with_errors})"
         )
-
-
-_STATS_COUNTERS = (
-    ("added", "added"),
-    ("blacklisted", "blacklisted"),
-    ("deleted", "deleted"),
-    ("displayable", "displayable"),
-    ("missing_description", "missingDescription"),
-    ("missing_image", "missingImage"),
-    ("missing_name", "missingName"),
-    ("missing_price", "missingPrice"),
-    ("missing_url", "missingUrl"),
-    ("non_displayable", "nonDisplayable"),
-    ("out_of_stock", "outOfStock"),
-    ("total", "total"),
-    ("updated", "updated"),
-    ("variant", "variant"),
-)
-
-
-class StatsRecord(NamedTuple):
-    """Catalog counters for one time window (``None`` where the API sent nothing readable)."""
-
-    start_date: datetime.datetime | None
-    end_date: datetime.datetime | None
-    added: int | None
-    blacklisted: int | None
-    deleted: int | None
-    displayable: int | None
-    missing_description: int | None
-    missing_image: int | None
-    missing_name: int | None
-    missing_price: int | None
-    missing_url: int | None
-    non_displayable: int | None
-    out_of_stock: int | None
-    total: int | None
-    updated: int | None
-    variant: int | None
-
-
-def _date(raw: Mapping[str, Any], key: str, notes: list[str]) -> datetime.datetime | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        from dateutil.parser import isoparse  # only statistics have dates: keep it out of the SDK's import
-
-        try:
-            return isoparse(value)
-        except (ValueError, OverflowError):
-            pass
-    notes.append(f"{key} {value!r} is not an ISO 8601 date-time: read as unknown")
-    return None
-
-
-class Stats:
-    """Catalog statistics of a merchant (Criteo's ``GetCatalogMerchantStats``).
-
-    ``records`` holds one :class:`StatsRecord` per time window; ``errors``/``warnings`` are the
-    problems the API attached to the answer; ``raw`` is the body; ``notes`` what was read leniently.
-    """
-
-    __slots__ = ("errors", "notes", "raw", "records", "warnings")
-
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        if not isinstance(raw, Mapping):
-            raise ResponseValidationError("unexpected statistics body (expected a JSON object)", body=_dump(raw))
-        notes: list[str] = []
-        data = raw.get("data")
-        records_raw: object = []
-        if isinstance(data, Mapping):
-            records_raw = data.get("statisticsRecordList") or []
-        elif data is not None:
-            notes.append("data is not an object: no records")
-        if not isinstance(records_raw, list):
-            notes.append("statisticsRecordList is not a list: no records")
-            records_raw = []
-        records = []
-        for item in records_raw:
-            if not isinstance(item, Mapping):
-                notes.append(f"statistics record {_dump(item)[:80]} is not an object: skipped")
-                continue
-            counters = [_counter(item, key, notes) for _, key in _STATS_COUNTERS]
-            records.append(StatsRecord(_date(item, "startDate", notes), _date(item, "endDate", notes), *counters))
-        self.raw: Mapping[str, Any] = raw
-        self.records: tuple[StatsRecord, ...] = tuple(records)
-        self.errors: tuple[Problem, ...] = parse_problems(raw.get("errors"))
-        self.warnings: tuple[Problem, ...] = parse_problems(raw.get("warnings"))
-        self.notes = notes
-        _log_notes("statistics", notes)
-
-    @property
-    def latest(self) -> StatsRecord | None:
-        """The record whose window ends last, if any."""
-        latest: StatsRecord | None = None
-        for record in self.records:
-            if latest is None or _ts(record.end_date) >= _ts(latest.end_date):
-                latest = record
-        return latest
-
-    def __repr__(self) -> str:
-        return f"Stats(records={len(self.records)}, errors={len(self.errors)})"
-
-
-def _ts(when: datetime.datetime | None) -> float:
-    return when.timestamp() if when is not None else float("-inf")

@@ -27,7 +27,7 @@ from criteo_catalog_sdk import (
 )
 from criteo_catalog_sdk._core import Call, error_from_response, interpret
 from criteo_catalog_sdk.api_versions import get_api_version
-from criteo_catalog_sdk.report import Stats
+from criteo_catalog_sdk.stats import Stats
 from tests.documented_examples import Example, documented_examples
 from tests.fakes.mock_criteo import BASE_URL, DOC_TOKEN, FakeAPI, problem, sync_client
 
