@@ -9,17 +9,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
+import msgspec
 
 from criteo_catalog_sdk._logging import logger
 
 
 def loads(body: bytes) -> Any:
-    """The JSON value of ``body``: orjson, or the standard library for what orjson refuses (NaN, a byte
-    order mark...): lenient in what we accept. Raises ``ValueError`` when it is not JSON at all."""
+    """The JSON value of ``body``, as :func:`json.loads` reads it. Raises ``ValueError`` when it is not
+    JSON at all.
+
+    msgspec first: as fast as orjson, and exact where orjson is not (it reads integers beyond 64 bits
+    as floats); the standard library for what msgspec refuses (NaN, a byte order mark, a lone
+    surrogate): lenient in what we accept.
+    """
     try:
-        return orjson.loads(body)  # ~2x faster than json.loads on a 1,000-error report
-    except orjson.JSONDecodeError:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError:
         pass
     return json.loads(body)
 
