@@ -178,6 +178,23 @@ def test_success_bodies_parse() -> None:
     assert isinstance(interpret(report_call(DOC_TOKEN), response), Report)
 
 
+def test_a_call_decodes_the_bytes_first_and_parses_what_it_declines() -> None:
+    seen: list[object] = []
+
+    def decode(body: bytes) -> str | None:
+        return "decoded" if body == b'"fast"' else None
+
+    def parse(payload: object) -> str:
+        seen.append(payload)
+        return "parsed"
+
+    call = Call("report", "GET", "/r", parse, "preview", decode=decode)
+    for body, expected in [(b'"fast"', "decoded"), (b'{"other": 1}', "parsed")]:
+        response = httpx.Response(200, content=body, request=httpx.Request("GET", BASE_URL))
+        assert interpret(call, response) == expected
+    assert seen == [{"other": 1}]
+
+
 # -- the same answers through a whole client ---------------------------------------------------------
 
 
