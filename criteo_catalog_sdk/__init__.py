@@ -40,8 +40,9 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.lifecycle import Deprecation
 from criteo_catalog_sdk.models import *  # noqa: F403 - the request/response models: models.__all__
 from criteo_catalog_sdk.polling import PollPolicy, ReportTimeoutError
-from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, ReportIssue, Stats, StatsRecord
+from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, ReportIssue
 from criteo_catalog_sdk.retry import RetryPolicy
+from criteo_catalog_sdk.stats import Stats, StatsRecord
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.push.options import PushOptions

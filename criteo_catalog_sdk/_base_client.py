@@ -28,8 +28,9 @@ from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url, s
 from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError, TransportError
 from criteo_catalog_sdk.lifecycle import Deprecation, LifecycleWatch
 from criteo_catalog_sdk.polling import PollPolicy
-from criteo_catalog_sdk.report import Report, Stats
+from criteo_catalog_sdk.report import Report
 from criteo_catalog_sdk.retry import OnRetry, RetryController, RetryDecision, RetryPolicy, is_retryable
+from criteo_catalog_sdk.stats import Stats
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "USER_AGENT", "BaseClient"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import httpx
-import orjson
 
+from criteo_catalog_sdk._lenient import loads
 from criteo_catalog_sdk.api_versions import API_VERSIONS, ENV_API_VERSION, ApiVersion
 from criteo_catalog_sdk.errors import (
     ApiError,
@@ -27,7 +27,8 @@ from criteo_catalog_sdk.errors import (
     api_error,
 )
 from criteo_catalog_sdk.ids import check_merchant_id
-from criteo_catalog_sdk.report import Report, Stats
+from criteo_catalog_sdk.report import Report
+from criteo_catalog_sdk.stats import Stats
 
 T = TypeVar("T")
 
@@ -43,7 +44,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[T]):
-    """One API call of one generation: what to send and how to read a 2xx answer."""
+    """One API call of one generation: what to send and how to read a 2xx answer.
+
+    ``parse`` reads the decoded body; ``decode``, where set, reads the raw bytes of a body in the
+    expected shape faster and answers ``None`` for any other, which ``parse`` then reads.
+    """
 
     operation: str
     method: str
@@ -52,6 +57,7 @@ class Call(Generic[T]):
     api_version: str
     content: bytes | None = None
     params: Mapping[str, str | int] | None = None
+    decode: Callable[[bytes], T | None] | None = None
 
     @property
     def headers(self) -> Mapping[str, str]:
@@ -82,7 +88,7 @@ def report_call(version: ApiVersion, token: str) -> Call[Report]:
     if not isinstance(token, str) or not token.strip():
         raise InvalidRequestError(f"an operation token must be a non-empty string, got {token!r}")
     op = version.report
-    return Call(OP_REPORT, op.method, op.path(token), Report, version.name)
+    return Call(OP_REPORT, op.method, op.path(token), Report, version.name, decode=Report.from_json)
 
 
 def stats_call(version: ApiVersion, merchant_id: int | str, last_num_hours: int) -> Call[Stats]:
@@ -101,13 +107,8 @@ def _body_text(response: httpx.Response) -> str:
 
 
 def _load_json(response: httpx.Response) -> Any:
-    content = response.content
     try:
-        return orjson.loads(content)  # ~2x faster than json.loads on a 1,000-error report
-    except orjson.JSONDecodeError:
-        pass
-    try:  # what orjson refuses and json accepts (NaN, integers beyond 64 bits): lenient in what we accept
-        return json.loads(content)
+        return loads(response.content)
     except ValueError:
         raise ResponseValidationError(
             f"{response.request.method} {response.request.url.path} answered {response.status_code} "
@@ -128,6 +129,10 @@ def parse_operation_token(payload: Any) -> str:
 def interpret(call: Call[T], response: httpx.Response) -> T:
     """The parsed success value of ``response``, or the typed error it stands for."""
     if 200 <= response.status_code < 300:
+        if call.decode is not None:
+            decoded = call.decode(response.content)
+            if decoded is not None:
+                return decoded
         payload = _load_json(response)
         try:
             return call.parse(payload)

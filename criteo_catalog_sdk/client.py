@@ -23,7 +23,8 @@ from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
 from criteo_catalog_sdk.polling import ReportWaiter
 from criteo_catalog_sdk.push.options import DEFAULT_PARALLEL
-from criteo_catalog_sdk.report import Report, Stats
+from criteo_catalog_sdk.report import Report
+from criteo_catalog_sdk.stats import Stats
 
 if TYPE_CHECKING:
     from criteo_catalog_sdk.push.many import ManyResult

@@ -1,7 +1,7 @@
-"""Batch reports and merchant statistics: the one lenient reader, used by every path that reads them.
+"""Batch reports: the one lenient reader, used by every path that reads them.
 
 ``get_report``, ``wait_for_report``, the push's watchers and its reconciliation all read reports
-through :class:`Report`; statistics through :class:`Stats`. Lenient in what we accept:
+through :class:`Report` (statistics: :mod:`criteo_catalog_sdk.stats`). Lenient in what we accept:
 
 - the status is compared case-insensitively (``validated`` is ``VALIDATED``); an unknown or missing
   status is simply not final;
@@ -12,19 +12,23 @@ through :class:`Report`; statistics through :class:`Stats`. Lenient in what we a
 
 What was tolerated is listed in :attr:`Report.notes` and logged once per report at WARNING: never an
 exception. Only a body that is not a JSON object at all raises :class:`ResponseValidationError`.
-Parsing is lazy: the scalars on construction, the per-product details on first access (cached), so
-reading a 1,000-error report costs little more than ``orjson.loads``. The raw body stays in ``raw``.
+A body that is a well-typed report (every detail an object of strings and booleans, as the spec
+says) is decoded by :meth:`Report.from_json` straight into the detail structs, without building the
+dicts first; any other body takes the lenient path, ``Report(decoded)``, whose details are built on
+first access. Both read the same values. The decoded body is in ``raw``.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
-from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, TypeVar
 
-from criteo_catalog_sdk._logging import logger
-from criteo_catalog_sdk.errors import Problem, ResponseValidationError, parse_problems
+import msgspec
+
+from criteo_catalog_sdk._lenient import counter, dump, loads, log_notes
+from criteo_catalog_sdk.errors import ResponseValidationError
+from criteo_catalog_sdk.stats import Stats, StatsRecord  # here too, where they were first
 
 __all__ = [
     "KNOWN_STATUSES",
@@ -43,54 +47,74 @@ ReportStatus = Literal["ACCEPTED", "IN_PROGRESS", "VALIDATED", "VALIDATED_WITH_E
 TERMINAL_STATUSES: frozenset[str] = frozenset({"VALIDATED", "VALIDATED_WITH_ERRORS", "FAILED"})
 KNOWN_STATUSES: frozenset[str] = TERMINAL_STATUSES | {"ACCEPTED", "IN_PROGRESS"}
 
-T = TypeVar("T", bound=tuple[Any, ...])
+T = TypeVar("T", "ProductErrors", "ProductWarnings")
+
+# The detail types are msgspec structs, decoded straight from the body. A report holds thousands:
+# ``gc=False`` keeps them out of the garbage collector's lists (they hold strings, booleans and a
+# tuple of issues, never a cycle). They unpack like the named tuples they were.
 
 
-class ReportIssue(NamedTuple):
+class ReportIssue(msgspec.Struct, frozen=True, gc=False):
     """One error or warning on one product: ``type`` (e.g. ``MissingImages``), ``message``, and
     ``is_server_related`` (the fault is Criteo's, not the product's)."""
 
-    type: str
-    message: str
-    is_server_related: bool
+    type: str = ""
+    message: str = ""
+    is_server_related: bool = msgspec.field(default=False, name="isServerRelated")
+
+    def __iter__(self) -> Iterator[str | bool]:
+        """``type, message, is_server_related``, for unpacking."""
+        return iter((self.type, self.message, self.is_server_related))
 
 
-class ProductErrors(NamedTuple):
+class ProductErrors(msgspec.Struct, frozen=True, gc=False):
     """The errors of one product of the batch (Criteo reports product ids lower-cased)."""
 
-    product_id: str
-    errors: tuple[ReportIssue, ...]
+    product_id: str = msgspec.field(default="", name="productId")
+    errors: tuple[ReportIssue, ...] = ()
+
+    def __iter__(self) -> Iterator[str | tuple[ReportIssue, ...]]:
+        """``product_id, errors``, for unpacking."""
+        return iter((self.product_id, self.errors))
 
 
-class ProductWarnings(NamedTuple):
+class ProductWarnings(msgspec.Struct, frozen=True, gc=False):
     """The warnings of one product of the batch (Criteo reports product ids lower-cased)."""
 
-    product_id: str
-    warnings: tuple[ReportIssue, ...]
+    product_id: str = msgspec.field(default="", name="productId")
+    warnings: tuple[ReportIssue, ...] = ()
+
+    def __iter__(self) -> Iterator[str | tuple[ReportIssue, ...]]:
+        """``product_id, warnings``, for unpacking."""
+        return iter((self.product_id, self.warnings))
 
 
-def _dump(raw: object) -> str:
-    try:
-        return json.dumps(raw, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(raw)
+class _WellTypedReport(msgspec.Struct):
+    """A report body whose details are as the spec types them (absent keys read as the lenient
+    reader reads them); the scalars stay as sent, for :class:`Report` to read leniently."""
+
+    status: Any = None
+    importRequestTimestamp: Any = None
+    numberOfProductsInTheBatch: Any = None
+    numberOfProductsUpserted: Any = None
+    numberOfProductsDeleted: Any = None
+    numberOfProductsWithErrors: Any = None
+    numberOfProductsWithWarnings: Any = None
+    errorDetails: tuple[ProductErrors, ...] | None = None
+    warningDetails: tuple[ProductWarnings, ...] | None = None
 
 
-def _counter(raw: Mapping[str, Any], key: str, notes: list[str]) -> int | None:
-    """An integer counter from a string, an integer or null; anything else is ``None`` and a note."""
-    value = raw.get(key)
-    if value is None:
-        return None
-    if type(value) is int:
-        return value
-    if type(value) is str:
-        text = value.strip()
-        if text.isascii() and (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())):
-            return int(text)
-    elif type(value) is float and value.is_integer():
-        return int(value)
-    notes.append(f"{key} {value!r} is not an integer: read as unknown")
-    return None
+_WELL_TYPED_REPORT = msgspec.json.Decoder(_WellTypedReport)
+
+#: The counters of a report: attribute, JSON name.
+_COUNTERS = (
+    ("import_request_timestamp", "importRequestTimestamp"),
+    ("number_of_products_in_the_batch", "numberOfProductsInTheBatch"),
+    ("number_of_products_upserted", "numberOfProductsUpserted"),
+    ("number_of_products_deleted", "numberOfProductsDeleted"),
+    ("number_of_products_with_errors", "numberOfProductsWithErrors"),
+    ("number_of_products_with_warnings", "numberOfProductsWithWarnings"),
+)
 
 
 def _text(value: object) -> str:
@@ -100,8 +124,8 @@ def _text(value: object) -> str:
 def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T], notes: list[str]) -> tuple[T, ...]:
     """``cls(productId, issues)`` for every usable entry of ``raw[key]``, in one pass.
 
-    The hottest loop of reading a report (a 1,000-error report is ~2,300 objects): the per-issue work
-    is inlined here and the tuples are built with ``tuple.__new__``. Unusable entries are skipped.
+    The lenient twin of :data:`_WELL_TYPED_REPORT`'s decoding, for bodies it refuses: it must read
+    every body that one reads as that one does (a test checks it). Unusable entries are skipped.
     """
     items = raw.get(key)
     if not items:
@@ -111,40 +135,33 @@ def _details(raw: Mapping[str, Any], key: str, inner: str, cls: type[T], notes: 
         return ()
     out: list[T] = []
     append = out.append
-    new = tuple.__new__
-    issue_cls = ReportIssue
     for item in items:
         if type(item) is not dict:
-            notes.append(f"{key} entry {_dump(item)[:80]} is not an object: skipped")
+            notes.append(f"{key} entry {dump(item)[:80]} is not an object: skipped")
             continue
         product_id = item.get("productId")
         if type(product_id) is not str:
             product_id = _text(product_id)
         issues = item.get(inner)
         if not issues:
-            append(new(cls, (product_id, ())))
+            append(cls(product_id, ()))
             continue
         if type(issues) is not list:
             notes.append(f"{key} of {product_id!r}: {inner} is not a list: read as none")
-            append(new(cls, (product_id, ())))
+            append(cls(product_id, ()))
             continue
         parsed: list[ReportIssue] = []
         for issue in issues:
             if type(issue) is not dict:
-                notes.append(f"{key} of {product_id!r}: issue {_dump(issue)[:80]} is not an object: skipped")
+                notes.append(f"{key} of {product_id!r}: issue {dump(issue)[:80]} is not an object: skipped")
                 continue
             kind = issue.get("type")
             message = issue.get("message")
             if type(kind) is not str or type(message) is not str:
                 kind, message = _text(kind), _text(message)
-            parsed.append(new(issue_cls, (kind, message, issue.get("isServerRelated") is True)))
-        append(new(cls, (product_id, tuple(parsed))))
+            parsed.append(ReportIssue(kind, message, issue.get("isServerRelated") is True))
+        append(cls(product_id, tuple(parsed)))
     return tuple(out)
-
-
-def _log_notes(what: str, notes: list[str]) -> None:
-    if notes:
-        logger.warning("%s read leniently: %s", what, "; ".join(notes))
 
 
 class Report:
@@ -157,7 +174,9 @@ class Report:
     """
 
     __slots__ = (
+        "_body",
         "_error_details",
+        "_raw",
         "_warning_details",
         "import_request_timestamp",
         "notes",
@@ -166,31 +185,65 @@ class Report:
         "number_of_products_upserted",
         "number_of_products_with_errors",
         "number_of_products_with_warnings",
-        "raw",
         "status",
     )
 
+    status: str
+    notes: list[str]
+    import_request_timestamp: int | None
+    number_of_products_in_the_batch: int | None
+    number_of_products_upserted: int | None
+    number_of_products_deleted: int | None
+    number_of_products_with_errors: int | None
+    number_of_products_with_warnings: int | None
+
     def __init__(self, raw: Mapping[str, Any]) -> None:
+        """The report of a decoded body, read leniently; its details are read on first access."""
         if not isinstance(raw, Mapping):
-            raise ResponseValidationError("unexpected report body (expected a JSON object)", body=_dump(raw))
+            raise ResponseValidationError("unexpected report body (expected a JSON object)", body=dump(raw))
+        self._raw: Mapping[str, Any] | None = raw
+        self._body: bytes | None = None
+        self._error_details: tuple[ProductErrors, ...] | None = None
+        self._warning_details: tuple[ProductWarnings, ...] | None = None
+        self._read_scalars(raw.get)
+
+    @classmethod
+    def from_json(cls, body: bytes) -> Report | None:
+        """The report of a JSON body, its details decoded straight into their structs; ``None`` when the
+        body is not a well-typed report (not JSON, not an object, a detail of another type): read
+        it with ``Report(decoded)``, which reads anything leniently."""
+        try:
+            wire = _WELL_TYPED_REPORT.decode(body)
+        except msgspec.DecodeError:  # ValidationError included
+            return None
+        report = cls.__new__(cls)
+        report._raw = None
+        report._body = body
+        report._error_details = wire.errorDetails or ()
+        report._warning_details = wire.warningDetails or ()
+        report._read_scalars(wire.__getattribute__)
+        return report
+
+    def _read_scalars(self, get: Callable[[str], Any]) -> None:
+        """The status and the counters, from ``get(json_name)``; what was odd is noted and logged."""
         notes: list[str] = []
-        status = raw.get("status")
+        status = get("status")
         if isinstance(status, str) and status.strip():
-            self.status: str = status.strip().upper()
+            self.status = status.strip().upper()
         else:
             self.status = ""
             notes.append(f"status {status!r} is not a status: not final")
-        self.raw: Mapping[str, Any] = raw
         self.notes = notes
-        self.import_request_timestamp: int | None = _counter(raw, "importRequestTimestamp", notes)
-        self.number_of_products_in_the_batch: int | None = _counter(raw, "numberOfProductsInTheBatch", notes)
-        self.number_of_products_upserted: int | None = _counter(raw, "numberOfProductsUpserted", notes)
-        self.number_of_products_deleted: int | None = _counter(raw, "numberOfProductsDeleted", notes)
-        self.number_of_products_with_errors: int | None = _counter(raw, "numberOfProductsWithErrors", notes)
-        self.number_of_products_with_warnings: int | None = _counter(raw, "numberOfProductsWithWarnings", notes)
-        self._error_details: tuple[ProductErrors, ...] | None = None
-        self._warning_details: tuple[ProductWarnings, ...] | None = None
-        _log_notes("report", notes)
+        for attribute, key in _COUNTERS:
+            setattr(self, attribute, counter(get(key), key, notes))
+        log_notes("report", notes)
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The body, decoded (on first access for a report read by :meth:`from_json`)."""
+        if self._raw is None:
+            self._raw = loads(self._body or b"{}")
+        return self._raw
 
     @property
     def is_done(self) -> bool:
@@ -236,7 +289,7 @@ class Report:
     def _noted(self, notes: list[str]) -> None:
         if notes:
             self.notes.extend(notes)
-            _log_notes("report details", notes)
+            log_notes("report details", notes)
 
     def __repr__(self) -> str:
         return (
@@ -244,110 +297,3 @@ class Report:
             f"upserted={self.number_of_products_upserted}, deleted={self.number_of_products_deleted}, "
             f"with_errors={self.number_of_products_with_errors})"
         )
-
-
-_STATS_COUNTERS = (
-    ("added", "added"),
-    ("blacklisted", "blacklisted"),
-    ("deleted", "deleted"),
-    ("displayable", "displayable"),
-    ("missing_description", "missingDescription"),
-    ("missing_image", "missingImage"),
-    ("missing_name", "missingName"),
-    ("missing_price", "missingPrice"),
-    ("missing_url", "missingUrl"),
-    ("non_displayable", "nonDisplayable"),
-    ("out_of_stock", "outOfStock"),
-    ("total", "total"),
-    ("updated", "updated"),
-    ("variant", "variant"),
-)
-
-
-class StatsRecord(NamedTuple):
-    """Catalog counters for one time window (``None`` where the API sent nothing readable)."""
-
-    start_date: datetime.datetime | None
-    end_date: datetime.datetime | None
-    added: int | None
-    blacklisted: int | None
-    deleted: int | None
-    displayable: int | None
-    missing_description: int | None
-    missing_image: int | None
-    missing_name: int | None
-    missing_price: int | None
-    missing_url: int | None
-    non_displayable: int | None
-    out_of_stock: int | None
-    total: int | None
-    updated: int | None
-    variant: int | None
-
-
-def _date(raw: Mapping[str, Any], key: str, notes: list[str]) -> datetime.datetime | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        from dateutil.parser import isoparse  # only statistics have dates: keep it out of the SDK's import
-
-        try:
-            return isoparse(value)
-        except (ValueError, OverflowError):
-            pass
-    notes.append(f"{key} {value!r} is not an ISO 8601 date-time: read as unknown")
-    return None
-
-
-class Stats:
-    """Catalog statistics of a merchant (Criteo's ``GetCatalogMerchantStats``).
-
-    ``records`` holds one :class:`StatsRecord` per time window; ``errors``/``warnings`` are the
-    problems the API attached to the answer; ``raw`` is the body; ``notes`` what was read leniently.
-    """
-
-    __slots__ = ("errors", "notes", "raw", "records", "warnings")
-
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        if not isinstance(raw, Mapping):
-            raise ResponseValidationError("unexpected statistics body (expected a JSON object)", body=_dump(raw))
-        notes: list[str] = []
-        data = raw.get("data")
-        records_raw: object = []
-        if isinstance(data, Mapping):
-            records_raw = data.get("statisticsRecordList") or []
-        elif data is not None:
-            notes.append("data is not an object: no records")
-        if not isinstance(records_raw, list):
-            notes.append("statisticsRecordList is not a list: no records")
-            records_raw = []
-        records = []
-        for item in records_raw:
-            if not isinstance(item, Mapping):
-                notes.append(f"statistics record {_dump(item)[:80]} is not an object: skipped")
-                continue
-            counters = [_counter(item, key, notes) for _, key in _STATS_COUNTERS]
-            records.append(StatsRecord(_date(item, "startDate", notes), _date(item, "endDate", notes), *counters))
-        self.raw: Mapping[str, Any] = raw
-        self.records: tuple[StatsRecord, ...] = tuple(records)
-        self.errors: tuple[Problem, ...] = parse_problems(raw.get("errors"))
-        self.warnings: tuple[Problem, ...] = parse_problems(raw.get("warnings"))
-        self.notes = notes
-        _log_notes("statistics", notes)
-
-    @property
-    def latest(self) -> StatsRecord | None:
-        """The record whose window ends last, if any."""
-        latest: StatsRecord | None = None
-        for record in self.records:
-            if latest is None or _ts(record.end_date) >= _ts(latest.end_date):
-                latest = record
-        return latest
-
-    def __repr__(self) -> str:
-        return f"Stats(records={len(self.records)}, errors={len(self.errors)})"
-
-
-def _ts(when: datetime.datetime | None) -> float:
-    return when.timestamp() if when is not None else float("-inf")

@@ -27,7 +27,7 @@ from criteo_catalog_sdk import (
 )
 from criteo_catalog_sdk._core import Call, error_from_response, interpret
 from criteo_catalog_sdk.api_versions import get_api_version
-from criteo_catalog_sdk.report import Stats
+from criteo_catalog_sdk.stats import Stats
 from tests.documented_examples import Example, documented_examples
 from tests.fakes.mock_criteo import BASE_URL, DOC_TOKEN, FakeAPI, problem, sync_client
 
@@ -176,6 +176,23 @@ def test_success_bodies_parse() -> None:
     ok = next(e for e in documented_examples() if e.endpoint == "report" and e.status == 200)
     response = httpx.Response(200, content=ok.body, request=httpx.Request("GET", BASE_URL))
     assert isinstance(interpret(report_call(DOC_TOKEN), response), Report)
+
+
+def test_a_call_decodes_the_bytes_first_and_parses_what_it_declines() -> None:
+    seen: list[object] = []
+
+    def decode(body: bytes) -> str | None:
+        return "decoded" if body == b'"fast"' else None
+
+    def parse(payload: object) -> str:
+        seen.append(payload)
+        return "parsed"
+
+    call = Call("report", "GET", "/r", parse, "preview", decode=decode)
+    for body, expected in [(b'"fast"', "decoded"), (b'{"other": 1}', "parsed")]:
+        response = httpx.Response(200, content=body, request=httpx.Request("GET", BASE_URL))
+        assert interpret(call, response) == expected
+    assert seen == [{"other": 1}]
 
 
 # -- the same answers through a whole client ---------------------------------------------------------

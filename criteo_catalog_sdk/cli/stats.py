@@ -13,7 +13,7 @@ from criteo_catalog_sdk.cli.options import json_option, options_of, with_retry_h
 from criteo_catalog_sdk.ids import MERCHANT_ID_MAX
 
 if TYPE_CHECKING:
-    from criteo_catalog_sdk.report import Stats, StatsRecord
+    from criteo_catalog_sdk.stats import Stats, StatsRecord
 
 __all__ = ["stats"]
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.result import OutcomeStatus
-from criteo_catalog_sdk.report import Report, ReportIssue
+from criteo_catalog_sdk.report import ProductErrors, ProductWarnings, Report, ReportIssue
 
 
 class EntryRef(NamedTuple):
@@ -70,11 +70,12 @@ def _issues(product_id: str, found: tuple[ReportIssue, ...], kind: str) -> tuple
     return tuple(Issue(i.type or "UnknownError", i.message, is_server_related=i.is_server_related) for i in found)
 
 
-def _by_key(details: Iterable[tuple[str, tuple[ReportIssue, ...]]], kind: str) -> dict[str, tuple[Issue, ...]]:
+def _by_key(details: Iterable[ProductErrors | ProductWarnings], kind: str) -> dict[str, tuple[Issue, ...]]:
     out: dict[str, tuple[Issue, ...]] = {}
-    for product_id, found in details:
-        key = product_key(product_id)  # reports lowercase ids; lowering again makes the match robust
-        out[key] = out.get(key, ()) + _issues(product_id, found, kind)
+    for detail in details:
+        found = detail.errors if isinstance(detail, ProductErrors) else detail.warnings
+        key = product_key(detail.product_id)  # reports lowercase ids; lowering again makes the match robust
+        out[key] = out.get(key, ()) + _issues(detail.product_id, found, kind)
     return out
 
 
