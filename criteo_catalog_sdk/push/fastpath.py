@@ -51,11 +51,13 @@ _NEVER: Final = "False"
 
 class FieldCheck(NamedTuple):
     """One field of a plan: ``expression`` (Python source, of ``v``) says whether its value is certainly
-    valid; ``optional``: a ``None`` value is dropped rather than declined."""
+    valid, and ``items`` (of ``x``), if any, whether each of its items is (a list's); ``optional``: a
+    ``None`` value is dropped rather than declined."""
 
     name: str
     expression: str
     optional: bool = False
+    items: str | None = None
 
 
 def compile_checks(checks: Sequence[FieldCheck], helpers: Mapping[str, Any] | None = None) -> Run:
@@ -64,13 +66,15 @@ def compile_checks(checks: Sequence[FieldCheck], helpers: Mapping[str, Any] | No
     ``None`` as soon as a check fails. Field names enter the source only through ``repr``."""
     env: dict[str, Any] = {**_GLOBALS, **(helpers or {})}
     lines = ["def run(p):", "    drop = ()"]
-    for name, expression, optional in checks:
+    for name, expression, optional, items in checks:
         lines.append(f"    v = p[{name!r}]")
+        indent = "    "
         if optional:
-            lines += ["    if v is None:", f"        drop += ({name!r},)", f"    elif not ({expression}):"]
-        else:
-            lines.append(f"    if not ({expression}):")
-        lines.append("        return None")
+            lines += ["    if v is None:", f"        drop += ({name!r},)", "    else:"]
+            indent = "        "
+        lines += [f"{indent}if not ({expression}):", f"{indent}    return None"]
+        if items is not None:  # a loop in the plan itself: no call per list
+            lines += [f"{indent}for x in v:", f"{indent}    if not ({items}):", f"{indent}        return None"]
     lines.append("    return drop")
     exec("\n".join(lines), env)  # noqa: S102 - source built here (see above)
     return env["run"]  # type: ignore[no-any-return]
@@ -96,13 +100,6 @@ def _int_condition(low: int, high: int) -> str:
     return f"type(v) is int and {int(low)} <= v <= {int(high)}"
 
 
-def _str_list_ok(v: list[Any]) -> bool:
-    for item in v:  # noqa: SIM110 - cheaper than all(<genexpr>)
-        if type(item) is not str:
-            return False
-    return True
-
-
 class _Objects:
     """Nested objects of one schema (prices, shipping entries...), planned by their keys."""
 
@@ -121,13 +118,6 @@ class _Objects:
             run = self.plans[keys] = _plan(self.spec.fields, self.spec.required, keys, top_level=False)
         return run is not None and run(value) is not None
 
-    def each_ok(self, value: list[Any]) -> bool:
-        ok = self.ok
-        for item in value:  # noqa: SIM110
-            if not ok(item):
-                return False
-        return True
-
 
 _UNSEEN: Any = object()
 _OBJECTS: dict[int, _Objects] = {}
@@ -140,33 +130,29 @@ def _objects(spec: ObjectSpec) -> _Objects:
     return found
 
 
-def _condition(name: str, field: FieldSpec, *, required: bool, helpers: dict[str, Any]) -> str:
-    """The expression of ``v`` that says a value of the field is certainly valid: its exact type (``bool``
-    is no ``int``, a ``str`` subclass no ``str``) and the checks the type does not settle; :data:`_NEVER`
-    for what is left to the full check. Nested objects' checks are added to ``helpers``."""
+def _condition(name: str, field: FieldSpec, *, required: bool, helpers: dict[str, Any]) -> tuple[str, str | None]:
+    """The expression of ``v`` that says a value of the field is certainly valid (its exact type: ``bool``
+    is no ``int``, a ``str`` subclass no ``str``; and the checks the type does not settle), and for a list
+    the expression of each item ``x``; :data:`_NEVER` for what is left to the full check. Nested objects'
+    checks are added to ``helpers``."""
     code = field.kind
     if code == STR:
-        return f"type(v) is str and {_str_condition(name, field.max_length, required)}"
+        return f"type(v) is str and {_str_condition(name, field.max_length, required)}", None
     if code == BOOL:
-        return "type(v) is bool"
+        return "type(v) is bool", None
     if code in (INT64, INT32):
-        return _int_condition(*((INT32_MIN, INT32_MAX) if code == INT32 else (INT64_MIN, INT64_MAX)))
+        return _int_condition(*((INT32_MIN, INT32_MAX) if code == INT32 else (INT64_MIN, INT64_MAX))), None
     if code == NUMBER:
-        return f"(type(v) is float and isfinite(v)) or ({_int_condition(INT64_MIN, INT64_MAX)})"
+        return f"(type(v) is float and isfinite(v)) or ({_int_condition(INT64_MIN, INT64_MAX)})", None
     if code == STR_LIST:
-        helpers["str_list_ok"] = _str_list_ok
-        return "type(v) is list and str_list_ok(v)"
+        return "type(v) is list", "type(x) is str"
     if code in (OBJECT, OBJECT_LIST) and field.obj is not None:
-        objects = _objects(field.obj)
         helper = f"object{len(helpers)}"
-        if code == OBJECT:
-            helpers[helper] = objects.ok
-            return f"{helper}(v)"
-        helpers[helper] = objects.each_ok
-        return f"type(v) is list and {helper}(v)"
+        helpers[helper] = _objects(field.obj).ok
+        return (f"{helper}(v)", None) if code == OBJECT else ("type(v) is list", f"{helper}(x)")
     if code == CHANNEL:
-        return 'type(v) is str and v == "online"'
-    return _NEVER  # INT_OR_DIGITS, STR_LIST_MAP, ANY: rare, left to the full check
+        return 'type(v) is str and v == "online"', None
+    return _NEVER, None  # INT_OR_DIGITS, STR_LIST_MAP, ANY: rare, left to the full check
 
 
 def _plan(
@@ -183,11 +169,11 @@ def _plan(
         if field is None:
             return None
         is_required = name in required
-        expression = _condition(name, field, required=is_required, helpers=helpers)
+        expression, items = _condition(name, field, required=is_required, helpers=helpers)
         optional = top_level and not is_required
         if expression == _NEVER and not optional:
             return None
-        checks.append(FieldCheck(name, expression, optional))
+        checks.append(FieldCheck(name, expression, optional, items))
     return compile_checks(checks, helpers)
 
 
