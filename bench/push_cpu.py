@@ -192,7 +192,7 @@ def measure(n: int = 100_000, runs: int = MIN_RUNS, *, secondary: bool = True) -
         f"{n:,} realistic products (examples/make_catalog.py), batches of {BATCH:,} (the default at 3,000"
         f" products/s); CPU time, median of the ratios of {runs} interleaved runs. Floor (plain dicts +"
         f" orjson.dumps): {metrics['floor_us_per_product']:.2f} us/product;"
-        f" SDK (validate + normalize + orjson entry with sorted keys + SHA-256 delta hash + chunk + body):"
+        f" SDK (validate + normalize + orjson entry with sorted keys + XXH3-128 delta hash + chunk + body):"
         f" {metrics['sdk_us_per_product']:.2f} us/product. For reference, plain dicts + json.dumps (issue 8's"
         f" floor): {metrics['json_floor_us_per_product']:.2f} us/product, the SDK {json_ratio:.2f}x that.{extra}"
     )

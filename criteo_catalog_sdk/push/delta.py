@@ -1,7 +1,8 @@
 """Delta sync decisions, pure: send a product, refresh it before it expires, or skip it as unchanged.
 
 The state (:mod:`criteo_catalog_sdk.push.journal.synced`) holds, per product Criteo is known to hold,
-the content hash of the version it confirmed, when it confirmed it, and the product's
+the content hash of the version it confirmed (either format:
+:func:`~criteo_catalog_sdk.push.wire.same_content`), when it confirmed it, and the product's
 ``expirationDate``. Criteo expires a product 30 days after its last update unless its
 ``expirationDate`` says otherwise (facts section 3), so a catalog kept in sync by sending only changes
 would empty itself after a month. A product is therefore:
@@ -21,7 +22,7 @@ import hashlib
 from typing import Final
 
 from criteo_catalog_sdk.push.journal.synced import SyncedRow
-from criteo_catalog_sdk.push.wire import PreparedEntry, expiration_of
+from criteo_catalog_sdk.push.wire import PreparedEntry, expiration_of, same_content
 
 __all__ = ["DAY", "REFRESH_SPREAD_DAYS", "Delta", "decide", "expiration_of", "refresh_interval"]
 
@@ -50,7 +51,7 @@ def refresh_interval(key: str, refresh_after_days: float | None = None) -> float
 
 def decide(entry: PreparedEntry, synced: SyncedRow | None, now: float, refresh_after_days: float | None) -> Delta:
     """What delta sync does with one prepared entry, given the product's synced row (``None``: unknown)."""
-    if entry.method != "insert" or synced is None or entry.digest != synced.digest:
+    if entry.method != "insert" or synced is None or not same_content(entry, synced.digest):
         return Delta.SEND
     due = synced.synced_at + refresh_interval(entry.key, refresh_after_days)
     if synced.expires_at is not None:

@@ -5,6 +5,13 @@ sizes, lets the journal store entries for resending, and lets a 413 split reuse 
 is a plain join (:func:`batch_body`). The product is serialized with sorted keys (``orjson``), so the
 same bytes are its canonical JSON and :func:`content_hash` of them is the delta-sync hash.
 
+The delta-sync hash is XXH3-128 behind a version byte (17 bytes): it is only ever compared with the
+previous hash of the same product, so it needs to detect changes, not resist an attacker, and it costs a
+tenth of SHA-256. State files written before it hold the first 16 bytes of SHA-256 of the same
+canonical JSON; :func:`same_content` tells the two apart by their length and reads each in its own
+format, so an upgrade neither resends an unchanged catalog nor misses a change (legacy digests are
+replaced as their products are sent or refreshed).
+
 Entry shape (``batchId`` and ``feedId`` are optional and not sent)::
 
     {"merchantId": 123, "method": "insert", "product": {...}}
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, NamedTuple
 
 import orjson
+from xxhash import xxh3_128_digest
 
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.ids import check_merchant_id, check_product_id, product_key
@@ -30,12 +38,18 @@ from criteo_catalog_sdk.push.validation import UnknownFields, as_product_mapping
 Method = Literal["insert", "delete"]
 
 #: Criteo answers 413 to bodies of 16 MB and more; an entry that alone comes close can never be sent.
-_ENVELOPE: Final = len(b'{"entries":[]}')
+_EMPTY_BODY: Final = b'{"entries":[]}'
+_ENVELOPE: Final = len(_EMPTY_BODY)
 #: Largest single serialized entry accepted (it must fit a request with the envelope).
 MAX_ENTRY_BYTES: Final = MAX_REQUEST_BYTES - _ENVELOPE - 1
 
 _SORT: Final = orjson.OPT_SORT_KEYS
-_sha256 = hashlib.sha256
+#: First byte of a content hash: 0x01 = XXH3-128 of the canonical JSON (17 bytes in all).
+_XXH3_128: Final = b"\x01"
+#: Length of the legacy digests of older state files: the first 16 bytes of SHA-256, no version byte.
+LEGACY_DIGEST_BYTES: Final = 16
+#: What precedes the product's canonical JSON in an insert entry (after the merchant id).
+_PRODUCT_MARK: Final = b'"method":"insert","product":'
 
 
 class PreparedEntry(NamedTuple):
@@ -66,12 +80,30 @@ class Rejected:
 
 
 def content_hash(canonical: bytes) -> bytes:
-    """Delta-sync hash of a product's canonical JSON: the first 16 bytes of its SHA-256.
+    """Delta-sync hash of a product's canonical JSON: a version byte (0x01) and its XXH3-128.
 
-    A hash is only ever compared with the previous hash of the same product, so 128 bits are far more
-    than enough; SHA-256 is the fastest of hashlib's here (hardware SHA extensions).
+    A hash is only ever compared with the previous hash of the same product, so 128 bits of a
+    well-mixed non-cryptographic hash are far more than enough (see the module's docstring).
     """
-    return _sha256(canonical).digest()[:16]
+    return _XXH3_128 + xxh3_128_digest(canonical)
+
+
+def legacy_content_hash(canonical: bytes | memoryview) -> bytes:
+    """The delta-sync hash of state files written before :func:`content_hash`: SHA-256, 16 bytes."""
+    return hashlib.sha256(canonical).digest()[:LEGACY_DIGEST_BYTES]
+
+
+def same_content(entry: PreparedEntry, stored: bytes) -> bool:
+    """Whether ``stored`` (a synced digest, of either format) is the hash of the entry's product as it
+    is now. A legacy digest is checked against the SHA-256 of the same canonical JSON, read back from
+    the entry (only products whose state still holds one pay for it)."""
+    if len(stored) != LEGACY_DIGEST_BYTES:
+        return entry.digest == stored
+    if entry.method != "insert":
+        return False
+    data = entry.data
+    start = data.index(_PRODUCT_MARK) + len(_PRODUCT_MARK)
+    return legacy_content_hash(memoryview(data)[start:-1]) == stored
 
 
 def canonical_json(product: Mapping[str, Any]) -> bytes:
@@ -80,8 +112,18 @@ def canonical_json(product: Mapping[str, Any]) -> bytes:
 
 
 def batch_body(entries: Iterable[bytes]) -> bytes:
-    """The request body of a batch (``{"entries": [...]}``) from serialized entries."""
-    return b'{"entries":[' + b",".join(entries) + b"]}"
+    """The request body of a batch (``{"entries": [...]}``) from serialized entries.
+
+    The envelope is glued to the first and last entries, so that the megabytes of a batch are copied
+    once, by one ``join``: adding it around the joined entries copied them twice more, into fresh
+    allocations each time (~0.9 us per entry of B2's 2,250-entry batches, against 0.04).
+    """
+    parts = list(entries)
+    if not parts:
+        return _EMPTY_BODY
+    parts[0] = b'{"entries":[' + parts[0]
+    parts[-1] += b"]}"
+    return b",".join(parts)
 
 
 def body_size(n_entries: int, entries_bytes: int) -> int:
@@ -176,6 +218,7 @@ def _too_large(size: int, limit: int) -> Issue:
 
 
 __all__ = [
+    "LEGACY_DIGEST_BYTES",
     "MAX_ENTRY_BYTES",
     "MAX_REQUEST_BYTES",
     "EntryBuilder",
@@ -187,4 +230,6 @@ __all__ = [
     "canonical_json",
     "content_hash",
     "expiration_of",
+    "legacy_content_hash",
+    "same_content",
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from criteo_catalog_sdk.push.delta import DAY, REFRESH_SPREAD_DAYS, Delta, decide, refresh_interval
 from criteo_catalog_sdk.push.journal import SyncedRow
-from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry
+from criteo_catalog_sdk.push.validation import validate_product
+from criteo_catalog_sdk.push.wire import EntryBuilder, PreparedEntry, canonical_json
 
 from .conftest import product
 
@@ -24,12 +27,32 @@ def row(e: PreparedEntry, synced_at: float = 0.0, expires_at: float | None = Non
     return SyncedRow(e.key, e.product_id, e.digest, synced_at, expires_at)
 
 
+def legacy_row(pid: str = "A", synced_at: float = 0.0, **over: object) -> SyncedRow:
+    """The row a state file written before XXH3 holds: the first 16 bytes of SHA-256 of the canonical JSON."""
+    normalized, _ = validate_product(product(id=pid, **over))
+    assert normalized is not None
+    digest = hashlib.sha256(canonical_json(normalized)).digest()[:16]
+    return SyncedRow(pid.lower(), pid, digest, synced_at, None)
+
+
 def test_new_changed_and_deleted_products_are_sent() -> None:
     e = entry()
     assert decide(e, None, 0, None) is Delta.SEND
     assert decide(e, row(entry(title="other")), 0, None) is Delta.SEND
     d = B.delete(2, "A")
     assert isinstance(d, PreparedEntry) and decide(d, row(e), 0, None) is Delta.SEND
+
+
+@pytest.mark.parametrize(
+    ("stored", "age_days", "expected"),
+    [({}, 1, Delta.UNCHANGED), ({}, 26, Delta.REFRESH), ({"title": "before"}, 1, Delta.SEND),
+     ({"price": {"value": "1.00", "currency": "EUR"}}, 1, Delta.SEND), ({"channel": "online"}, 1, Delta.UNCHANGED)],
+)  # fmt: skip
+def test_legacy_sha256_digests_of_older_state_files_are_still_understood(
+    stored: dict[str, object], age_days: float, expected: Delta
+) -> None:
+    # Unchanged products are not resent because their state predates the hash; changed ones are.
+    assert decide(entry(), legacy_row(**stored), age_days * DAY, None) is expected
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ simulator applies expiry as Criteo documents it (``simulator/expiry.py``).
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 import time
 from pathlib import Path
 
@@ -14,6 +16,8 @@ import pytest
 
 from criteo_catalog_sdk import CatalogClient, PollPolicy
 from criteo_catalog_sdk.push.journal import Journal
+from criteo_catalog_sdk.push.validation import validate_product
+from criteo_catalog_sdk.push.wire import canonical_json
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
 from .conftest import product
@@ -84,3 +88,48 @@ def test_refresh_after_sets_the_interval(
     weeks = weekly_pushes(criteo_simulator, tmp_path / "state.db", refresh_after=refresh_after)
     # A week later every unchanged product is a week old: all of them are re-sent every week.
     assert [r + u for r, u, *_ in weeks[1:]] == [PRODUCTS] * (WEEKS - 1)
+
+
+def sha256_state(state: Path, catalog: list[dict[str, object]]) -> None:
+    """Make ``state`` what an SDK older than the XXH3 hash wrote: SHA-256 digests (16 bytes) in ``synced``."""
+    with sqlite3.connect(state) as db:
+        for p in catalog:
+            normalized, _ = validate_product(p)
+            assert normalized is not None
+            legacy = hashlib.sha256(canonical_json(normalized)).digest()[:16]
+            db.execute("UPDATE synced SET digest = ? WHERE key = ?", (legacy, str(p["id"]).lower()))
+
+
+def digest_lengths(state: Path) -> dict[str, int]:
+    with sqlite3.connect(state) as db:
+        return dict(db.execute("SELECT key, length(digest) FROM synced"))
+
+
+def test_a_state_file_with_sha256_digests_resends_only_what_changed(
+    criteo_simulator: CriteoSimulator, tmp_path: Path
+) -> None:
+    sim, state, clock = criteo_simulator, tmp_path / "state.db", SharedClock()
+    catalog = [product(id=f"L{i:02d}", title=f"Product {i}") for i in range(20)]
+
+    def push() -> tuple[int, int, int]:
+        with Journal(state, clock=clock) as journal:
+            s = client.push(catalog, merchant_id=sim.merchant_id, state=journal, delta=True).summary
+        assert s.rejected == 0 and s.pending == 0, s
+        return s.upserted, s.refreshed, s.unchanged
+
+    with CatalogClient(
+        sim.client_id, sim.client_secret, base_url=sim.base_url, polling=PollPolicy(initial_delay=0.2, max_delay=0.5)
+    ) as client:
+        assert push() == (20, 0, 0)
+        sha256_state(state, catalog)
+        assert set(digest_lengths(state).values()) == {16}
+        catalog[3] = {**catalog[3], "title": "Changed"}
+        catalog[7] = {**catalog[7], "price": {"value": "1.00", "currency": "EUR"}}
+        assert push() == (2, 0, 18)  # the unchanged products are not resent, the changed ones are
+        lengths = digest_lengths(state)
+        assert lengths.pop("l03") == lengths.pop("l07") == 17 and set(lengths.values()) == {16}
+        sim.control.advance(26 * DAY)  # every product is due for its refresh: the state converges
+        clock.shift += 26 * DAY
+        assert push() == (0, 20, 0)
+        assert set(digest_lengths(state).values()) == {17}
+        assert push() == (0, 0, 20)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from criteo_catalog_sdk.api_versions import API_VERSIONS, ApiVersion, get_api_version
+from criteo_catalog_sdk.push import fastpath
 from criteo_catalog_sdk.push import schema as s
 from criteo_catalog_sdk.push.fastpath import FastPath
 from criteo_catalog_sdk.push.schema import FieldSpec, ObjectSpec, ProductSchema, product_schema
@@ -173,3 +174,14 @@ def test_a_generation_that_requires_more_fields_is_held_to_them_on_both_paths() 
         normalized, issues = validator.validate(item)
         assert normalized is None and [(i.type, i.field) for i in issues] == [("MissingField", "gtin")]
     both(validator, item)
+
+
+def test_the_plans_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastpath, "MAX_PLANS", 3)
+    fast = FastPath(product_schema())
+    for order in range(5):  # the same fields in five orders: five key sets
+        fields = list(product().items())
+        item = dict(fields[order:] + fields[:order])
+        assert fast.ok(item) == ()
+        assert len(fast.plans) <= 3
+    assert len(fast.plans) == 2  # started over at the fourth

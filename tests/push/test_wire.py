@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -14,6 +15,8 @@ from criteo_catalog_sdk.push.wire import (
     body_size,
     canonical_json,
     content_hash,
+    legacy_content_hash,
+    same_content,
 )
 
 from .conftest import product
@@ -75,6 +78,27 @@ def test_hash_is_canonical() -> None:
     assert entry(b, 1, p1).digest != entry(b, 1, product(title="Other")).digest
 
 
+def test_the_content_hash_is_xxh3_128_behind_a_version_byte() -> None:
+    # Digests are kept in users' state files: the algorithm must never change under them unnoticed.
+    # XXH3-128 of the empty input, as published by xxHash.
+    assert content_hash(b"") == b"\x01" + bytes.fromhex("99aa06d3014798d86001c324468d497f")
+    assert len(content_hash(b'{"id":"A"}')) == 17 != len(legacy_content_hash(b'{"id":"A"}'))
+
+
+def test_same_content_reads_either_format() -> None:
+    b = EntryBuilder("77")
+    e = entry(b, 1, product())
+    canonical = canonical_json(json.loads(e.data)["product"])
+    legacy = hashlib.sha256(canonical).digest()[:16]  # what state files written before XXH3 hold
+    assert legacy_content_hash(canonical) == legacy
+    assert same_content(e, content_hash(canonical)) and same_content(e, legacy)
+    changed = entry(b, 1, product(title="Other"))
+    assert not same_content(changed, content_hash(canonical)) and not same_content(changed, legacy)
+    assert not same_content(e, b"") and not same_content(e, legacy[:15] + bytes([legacy[15] ^ 1]))
+    d = b.delete(2, "SKU-1")
+    assert isinstance(d, PreparedEntry) and not same_content(d, legacy)
+
+
 def test_rejections() -> None:
     b = EntryBuilder(1)
     r = b.insert(5, product(title=None))
@@ -92,6 +116,16 @@ def test_body_size_is_exact() -> None:
     datas = [b"{}", b'{"a":1}', b"[]"]
     for n in range(4):
         assert body_size(n, sum(map(len, datas[:n]))) == len(batch_body(datas[:n]))
+
+
+def test_batch_body_is_the_entries_in_their_envelope() -> None:
+    datas = [b'{"a":1}', b'{"b":2}', b'{"c":3}']
+    for n in range(4):
+        given = datas[:n]
+        assert batch_body(given) == b'{"entries":[' + b",".join(given) + b"]}"
+        assert batch_body(iter(given)) == batch_body(given)
+        assert given == datas[:n]  # the caller's list is left as it was
+    assert json.loads(batch_body(datas)) == {"entries": [{"a": 1}, {"b": 2}, {"c": 3}]}
 
 
 def test_merchant_id_is_checked() -> None:
