@@ -62,6 +62,13 @@ PUSH_FIELDS: Final[dict[str, Callable[[F], F]]] = {
     ),
     "rate_limit": _value("rate_limit", float, "Products per second for the merchant (> 0).", "N"),
     "concurrency": _value("concurrency", int, "Batches in flight (an integer >= 1).", "N"),
+    "max_bytes_in_flight": _value(
+        "max_bytes_in_flight",
+        int,
+        "Request bytes of the batches in flight together at most (an integer >= 1; a larger batch goes"
+        " alone): bounds the memory request bodies take.",
+        "BYTES",
+    ),
     "delta": _flag("delta", "Send only products new or changed since the last push with --state (or due a refresh)."),
     "refresh_after": _value(
         "refresh_after",

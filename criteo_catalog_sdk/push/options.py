@@ -54,7 +54,9 @@ class PushOptions:
       products as one second of the merchant's budget (``rate_limit``) and ``max_batch_bytes`` (default
       8 MB, half of Criteo's 16 MB request limit) allow; ``batch_size`` is a cap on entries, not a size.
     - ``rate_limit``: products per second for the merchant (Criteo's default budget: 3000);
-      ``concurrency``: batches in flight.
+      ``concurrency``: batches in flight; ``max_bytes_in_flight``: their request bodies together at most
+      (default 16 MB: four batches of Criteo's 3000/s, about 2 MB each, or two of 8 MB; a batch larger
+      than the bound is sent alone), which bounds the memory bodies take whatever the batches' size.
     - ``delta``: send only products new or changed since the last push with the same ``state``, or
       whose last accepted upsert is older than ``refresh_after`` days (default: spread per product
       between 20 and 25 days, before Criteo's 30-day expiry), or whose ``expirationDate`` comes first.
@@ -72,6 +74,7 @@ class PushOptions:
     max_batch_bytes: int = 8_000_000
     rate_limit: float = DEFAULT_RATE_LIMIT
     concurrency: int = 4
+    max_bytes_in_flight: int = MAX_REQUEST_BYTES
     delta: bool = False
     refresh_after: float | None = None
     delete_missing: bool = False
@@ -89,6 +92,11 @@ class PushOptions:
             f"an integer from {MIN_BATCH_BYTES} to {MAX_REQUEST_BYTES} (Criteo's request limit)",
         )
         _check(type(self.concurrency) is int and self.concurrency >= 1, "concurrency", "an integer >= 1")
+        _check(
+            type(self.max_bytes_in_flight) is int and self.max_bytes_in_flight >= 1,
+            "max_bytes_in_flight",
+            "an integer >= 1 (bytes)",
+        )
         _check(_number(self.rate_limit) and self.rate_limit > 0, "rate_limit", "a number > 0 (products/s)")
         _check(_number(self.report_timeout) and self.report_timeout >= 0, "report_timeout", "seconds >= 0")
         _check(

@@ -8,6 +8,12 @@ after a lost report go to the front: they are older than anything waiting.
 A registered batch stays in the guard until :meth:`SendQueue.finish` (terminal report, given up, or
 accepted when reports are not awaited), which is what keeps a newer version of a product from being
 sent before the older one is settled.
+
+``max_bytes`` bounds the request bytes in flight: the bodies of batches taken and not yet answered
+(:meth:`SendQueue.answered`). A batch starts only if its bytes fit beside those, or if nothing is in
+flight (a batch larger than the bound still goes, alone), so that a push's memory for bodies does not
+grow with ``concurrency`` times the batch size. When the first startable batch does not fit, nothing
+starts: smaller batches behind it do not overtake it for ever.
 """
 
 from __future__ import annotations
@@ -21,18 +27,24 @@ from criteo_catalog_sdk.push.inflight import InFlightGuard
 class SendQueue:
     """Recorded batches waiting to be sent, plus every batch not finished yet (through the guard)."""
 
-    def __init__(self, guard: InFlightGuard | None = None) -> None:
+    def __init__(self, guard: InFlightGuard | None = None, *, max_bytes: int | None = None) -> None:
         self.guard = guard if guard is not None else InFlightGuard()
+        self.max_bytes = max_bytes
         self._waiting: deque[int] = deque()
+        self._sizes: dict[int, int] = {}  # registered batch -> its request bytes
+        self._sending: set[int] = set()  # taken, not answered yet
+        self.bytes_in_flight = 0
 
-    def add(self, batch_id: int, keys: Iterable[str]) -> None:
-        """A newly recorded batch: registered behind every older batch, waiting at the back."""
-        self.guard.register(batch_id, keys)
+    def add(self, batch_id: int, keys: Iterable[str], nbytes: int = 0) -> None:
+        """A newly recorded batch of ``nbytes`` request bytes: registered behind every older batch,
+        waiting at the back."""
+        self.register(batch_id, keys, nbytes)
         self._waiting.append(batch_id)
 
-    def register(self, batch_id: int, keys: Iterable[str]) -> None:
+    def register(self, batch_id: int, keys: Iterable[str], nbytes: int = 0) -> None:
         """A batch that is not to be sent now (accepted, its report awaited) but holds its products."""
         self.guard.register(batch_id, keys)
+        self._sizes[batch_id] = nbytes
 
     def requeue(self, batch_id: int) -> None:
         """Send a registered batch again (a lost report): at the front, it is older than the waiting ones."""
@@ -40,19 +52,41 @@ class SendQueue:
             self._waiting.appendleft(batch_id)
 
     def take(self) -> int | None:
-        """The first waiting batch that may start now (marked started), or ``None``."""
+        """The first waiting batch that may start now (marked started and in flight), or ``None``: none
+        may start, or the first that may does not fit beside the bytes in flight."""
         can_start = self.guard.can_start
         for i, batch_id in enumerate(self._waiting):
             if can_start(batch_id):
+                if not self._fits(self._sizes.get(batch_id, 0)):
+                    return None
                 del self._waiting[i]
                 self.guard.start(batch_id)
+                self._sending.add(batch_id)
+                self.bytes_in_flight += self._sizes.get(batch_id, 0)
                 return batch_id
         return None
 
-    def split(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str]]]) -> None:
-        """Replace a batch (after a 413) by its parts, which take its place and go first."""
-        materialized = [(part_id, list(keys)) for part_id, keys in parts]
+    def _fits(self, nbytes: int) -> bool:
+        if self.max_bytes is None or not self._sending:
+            return True
+        return self.bytes_in_flight + nbytes <= self.max_bytes
+
+    def answered(self, batch_id: int) -> None:
+        """The sender is done with a taken batch (accepted, split or given up): its bytes are no longer in
+        flight. Idempotent."""
+        if batch_id in self._sending:
+            self._sending.discard(batch_id)
+            self.bytes_in_flight -= self._sizes.get(batch_id, 0)
+
+    def split(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str], int]]) -> None:
+        """Replace a batch (after a 413) by its parts (id, keys, request bytes), which take its place and
+        go first."""
+        materialized = [(part_id, list(keys)) for part_id, keys, _ in parts]
         self.guard.replace(batch_id, materialized)
+        self.answered(batch_id)
+        self._sizes.pop(batch_id, None)
+        for part_id, _, nbytes in parts:
+            self._sizes[part_id] = nbytes
         for part_id, _ in reversed(materialized):
             self._waiting.appendleft(part_id)
 
@@ -60,6 +94,8 @@ class SendQueue:
         """The batch is settled (or no longer followed): release its products."""
         if batch_id in self._waiting:
             self._waiting.remove(batch_id)
+        self.answered(batch_id)
+        self._sizes.pop(batch_id, None)
         self.guard.finish(batch_id)
 
     @property

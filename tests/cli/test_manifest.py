@@ -70,7 +70,7 @@ MERCHANT = '[[merchant]]\nid = 1\nfeed = "a.jsonl"\n'
         ("[[merchant]]\nid = 1\nfeed = \n", "not valid TOML: Invalid value (at line 3, column 8)"),
         ("[default]\ndelta = true\n" + MERCHANT, "unknown key 'default'; allowed: defaults, merchant"),
         ("[defaults]\ndelet-missing = true\n" + MERCHANT,
-         "[defaults]: unknown key 'delet-missing'; allowed: batch-size, rate-limit, concurrency, delta,"),
+         "[defaults]: unknown key 'delet-missing'; allowed: batch-size, rate-limit, concurrency, max-bytes-in-flight,"),
         ("[defaults]\ndry-run = true\n" + MERCHANT, "[defaults]: unknown key 'dry-run'"),
         (MERCHANT + "stat = 'x.db'\n", "[[merchant]] #1: unknown key 'stat'; allowed: " + ", ".join(MERCHANT_KEYS)),
         ("[defaults]\nmax-delete-fraction = 1.5\n" + MERCHANT, "[defaults]: max-delete-fraction: must be a number"

@@ -15,7 +15,7 @@ from criteo_catalog_sdk.push.options import PushOptions
 
 DEFAULTS = PushOptions()
 EXPOSED = {
-    "batch_size", "rate_limit", "concurrency", "delta", "refresh_after", "delete_missing",
+    "batch_size", "rate_limit", "concurrency", "max_bytes_in_flight", "delta", "refresh_after", "delete_missing",
     "max_delete_fraction", "wait", "report_timeout", "dry_run", "unknown_fields",
 }  # fmt: skip
 
@@ -35,14 +35,16 @@ def test_every_exposed_field_is_a_push_option_with_the_pushoptions_default() -> 
 def test_the_options_a_user_gives_reach_pushoptions() -> None:
     ctx = push.make_context(
         "push",
-        ["-", "--merchant-id", "1", "--batch-size", "7", "--rate-limit", "9.5", "--concurrency", "2", "--delta",
+        ["-", "--merchant-id", "1", "--batch-size", "7", "--rate-limit", "9.5", "--concurrency", "2",
+         "--max-bytes-in-flight", "4000000", "--delta",
          "--refresh-after", "3", "--delete-missing", "--max-delete-fraction", "0.5", "--no-wait",
          "--report-timeout", "60", "--dry-run", "--unknown-fields", "keep"],
     )  # fmt: skip
     options = push_options_from(ctx.params)
     assert options == PushOptions(
-        batch_size=7, rate_limit=9.5, concurrency=2, delta=True, refresh_after=3.0, delete_missing=True,
-        max_delete_fraction=0.5, wait=False, report_timeout=60.0, dry_run=True, unknown_fields="keep",
+        batch_size=7, rate_limit=9.5, concurrency=2, max_bytes_in_flight=4_000_000, delta=True, refresh_after=3.0,
+        delete_missing=True, max_delete_fraction=0.5, wait=False, report_timeout=60.0, dry_run=True,
+        unknown_fields="keep",
     )  # fmt: skip
     assert push_options_from(push.make_context("push", ["-", "--merchant-id", "1"]).params) == DEFAULTS
 
@@ -52,6 +54,7 @@ def test_the_options_a_user_gives_reach_pushoptions() -> None:
     [
         ("batch_size", 0, "--batch-size"),
         ("concurrency", 0, "--concurrency"),
+        ("max_bytes_in_flight", 0, "--max-bytes-in-flight"),
         ("rate_limit", -1.0, "--rate-limit"),
         ("max_delete_fraction", 1.01, "--max-delete-fraction"),
         ("refresh_after", 0.0, "--refresh-after"),

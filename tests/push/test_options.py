@@ -16,6 +16,8 @@ REFUSED = [
     ("max_batch_bytes", MAX_REQUEST_BYTES + 1),
     ("max_batch_bytes", "8000000"),
     ("concurrency", 0),
+    ("max_bytes_in_flight", 0),
+    ("max_bytes_in_flight", 1.5),
     ("rate_limit", 0),
     ("rate_limit", float("nan")),
     ("report_timeout", -1),

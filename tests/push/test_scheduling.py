@@ -13,7 +13,7 @@ def test_send_queue_takes_the_first_startable_batch() -> None:
     assert q.take() == 1
     assert q.take() == 3  # 2 must wait for 1, 3 need not
     assert q.take() is None and q.waiting == 1 and q.outstanding == 3
-    q.split(1, [(4, ["a"]), (5, ["b"])])
+    q.split(1, [(4, ["a"], 10), (5, ["b"], 10)])
     assert q.take() == 4 and q.take() == 5  # halves go first, and 2 still waits for 5 (b)
     assert q.take() is None
     q.finish(5)
@@ -23,3 +23,37 @@ def test_send_queue_takes_the_first_startable_batch() -> None:
     for b in (2, 3, 4):
         q.finish(b)
     assert q.outstanding == 0 and q.waiting == 0
+
+
+def test_no_batch_starts_beyond_the_bytes_in_flight() -> None:
+    q = SendQueue(max_bytes=100)
+    q.add(1, ["a"], 60)
+    q.add(2, ["b"], 50)
+    q.add(3, ["c"], 40)
+    assert q.take() == 1
+    assert q.take() is None  # 60 + 50 > 100, and 3 does not overtake 2
+    assert q.bytes_in_flight == 60
+    q.answered(1)  # its sender is done with it (its report may still be awaited)
+    assert q.take() == 2 and q.take() == 3 and q.bytes_in_flight == 90
+    q.answered(2)
+    q.answered(2)  # idempotent
+    assert q.bytes_in_flight == 40
+
+
+def test_a_batch_larger_than_the_bound_goes_alone() -> None:
+    q = SendQueue(max_bytes=100)
+    q.add(1, ["a"], 10)
+    q.add(2, ["b"], 500)
+    assert q.take() == 1
+    assert q.take() is None  # not beside another
+    q.finish(1)
+    assert q.take() == 2 and q.bytes_in_flight == 500
+
+
+def test_a_split_batch_hands_its_bytes_to_its_parts() -> None:
+    q = SendQueue(max_bytes=100)
+    q.add(1, ["a", "b"], 90)
+    assert q.take() == 1
+    q.split(1, [(2, ["a"], 45), (3, ["b"], 45)])
+    assert q.bytes_in_flight == 0
+    assert q.take() == 2 and q.take() == 3 and q.bytes_in_flight == 90

@@ -186,19 +186,26 @@ class Reader:
             if added.replaced is not None:
                 settled.superseded.append(added.replaced)
                 self.refreshes.discard(added.replaced.position)
-            sealed = added.sealed
-            for i, batch in enumerate(sealed):
-                # Resume point: below every entry not recorded yet (later sealed batches, the open one).
-                pending = [min(e.position for e in b.entries) for b in sealed[i + 1 :]]
-                oldest = chunker.oldest_position
-                if oldest is not None:
-                    pending.append(oldest)
-                await self._record(batch, min(pending) - 1 if pending else entry.position)
+            if added.sealed:
+                await self._record_sealed(list(added.sealed), entry.position)
+            del added  # a sealed batch's entries (up to max_batch_bytes) are not kept while the next fills
         state.count_routed(validated=validated, rejected=rejected, unchanged=unchanged)
         if len(settled) >= SETTLED_FLUSH:
             oldest = chunker.oldest_position
             await self._record(None, self.last if oldest is None else min(self.last, oldest - 1))
         state.progress.emit()
+
+    async def _record_sealed(self, sealed: list[Batch], position: int) -> None:
+        """Journal the batches an entry at ``position`` completed, in order, each dropped once recorded."""
+        chunker = self.chunker
+        while sealed:
+            batch = sealed.pop(0)
+            # Resume point: below every entry not recorded yet (later sealed batches, the open one).
+            pending = [min(e.position for e in b.entries) for b in sealed]
+            oldest = chunker.oldest_position
+            if oldest is not None:
+                pending.append(oldest)
+            await self._record(batch, min(pending) - 1 if pending else position)
 
     async def _flush(self) -> None:
         batch = self.chunker.flush()
@@ -227,4 +234,4 @@ class Reader:
         )
         self.settled.clear()
         if batch_id is not None and batch is not None and not dry_run:
-            await state.add_batch(batch_id, batch.keys, len(batch))
+            await state.add_batch(batch_id, batch.keys, len(batch), batch.nbytes)

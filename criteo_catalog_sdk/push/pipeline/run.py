@@ -127,7 +127,7 @@ async def _resume(state: PushState, watcher: Watcher) -> None:
     ):
         keys = await state.journal_call(journal.batches.keys, info.batch_id)
         accepted = info.state == BatchState.ACCEPTED and info.token is not None
-        await state.add_batch(info.batch_id, keys, info.n_entries, to_send=not accepted)
+        await state.add_batch(info.batch_id, keys, info.n_entries, info.n_bytes, to_send=not accepted)
         if accepted and info.token is not None:
             if state.options.wait:
                 watcher.watch_later(info.batch_id, info.token, 0.0)

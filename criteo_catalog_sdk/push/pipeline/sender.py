@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
@@ -50,6 +51,7 @@ class Sender:
                         return
                     await state.changed.wait()
             await self.send(batch_id)
+            await state.answered(batch_id)
 
     async def send(self, batch_id: int) -> None:
         """Send a batch until it is accepted, split, given up, or the push is aborted."""
@@ -57,35 +59,54 @@ class Sender:
         attempt = 0
         first_sent: float | None = None
         while True:
-            prepared = await state.journal_call(state.journal.batches.prepare, batch_id)
-            if prepared is None:  # every entry was superseded by a later version meanwhile
+            answer = await self._attempt(batch_id, first=first_sent is None)
+            if answer is None:  # every entry was superseded by a later version meanwhile
                 await state.finish(batch_id)
                 return
-            body, count = prepared
-            delay = state.pacer.reserve(count, time.monotonic())
-            if delay > 0:
-                await state.sleep(delay)
+            count, outcome, sent_at = answer
             if first_sent is None:
-                first_sent = time.monotonic()
-                state.count_sent(batch_id, count)
-            state.count_call()
-            try:
-                token = await state.api.submit(body)
-            except CriteoError as exc:
-                if not isinstance(exc, RateLimitError):
-                    attempt += 1
-                decision = on_send_error(
-                    exc,
-                    policy=state.send_policy,
-                    attempt=max(attempt, 1),
-                    elapsed=time.monotonic() - first_sent,
-                    rand=random.random(),  # noqa: S311 - retry jitter, not cryptography
-                )
-                if await self.ACTIONS[decision.action](self, batch_id, count, decision, exc):
-                    return
-                continue
-            await self._accepted(batch_id, count, token)
-            return
+                first_sent = sent_at
+            if isinstance(outcome, str):
+                await self._accepted(batch_id, count, outcome)
+                return
+            if not isinstance(outcome, RateLimitError):
+                attempt += 1
+            decision = on_send_error(
+                outcome,
+                policy=state.send_policy,
+                attempt=max(attempt, 1),
+                elapsed=time.monotonic() - first_sent,
+                rand=random.random(),  # noqa: S311 - retry jitter, not cryptography
+            )
+            if await self.ACTIONS[decision.action](self, batch_id, count, decision, outcome):
+                return
+
+    async def _attempt(self, batch_id: int, *, first: bool) -> tuple[int, str | CriteoError, float] | None:
+        """One attempt: the body read from the journal, paced, posted once. Returns the entry count, the
+        operation token or the error, and when it went out; ``None`` when nothing is left to send.
+
+        The body (up to ``max_batch_bytes``) lives only here: it is dropped with the answer, before
+        the answer is journaled or a retry waits."""
+        state = self.state
+        prepared = await state.journal_call(state.journal.batches.prepare, batch_id)
+        if prepared is None:
+            return None
+        body, count = prepared
+        del prepared
+        delay = state.pacer.reserve(count, time.monotonic())
+        if delay > 0:
+            await state.sleep(delay)
+        sent_at = time.monotonic()
+        if first:
+            state.count_sent(batch_id, count)
+        state.count_call()
+        try:
+            token = await state.api.submit(body)
+        except CriteoError as exc:
+            del body
+            traceback.clear_frames(exc.__traceback__)  # the frames the error passed through hold the body
+            return count, exc, sent_at
+        return count, token, sent_at
 
     async def _accepted(self, batch_id: int, count: int, token: str) -> None:
         state = self.state
@@ -132,9 +153,11 @@ class Sender:
         halves = [list(verdict.first.entries), list(verdict.second.entries)]
         ids = await state.journal_call(state.journal.batches.replace, batch_id, halves)
         logger.info("batch %d too large (413): split into %d and %d", batch_id, *ids)
-        await state.split(
-            batch_id, [(part_id, [e.key for e in half]) for part_id, half in zip(ids, halves, strict=True)]
-        )
+        parts = [
+            (part_id, [e.key for e in half], Batch(tuple(half)).nbytes)
+            for part_id, half in zip(ids, halves, strict=True)
+        ]
+        await state.split(batch_id, parts)
         return True
 
     async def _fail(self, batch_id: int, count: int, decision: SendDecision, error: CriteoError) -> bool:

@@ -93,7 +93,7 @@ class PushState:
         self.options = options
         self.run = run
         self.state_path = state_path
-        self.queue = SendQueue()
+        self.queue = SendQueue(max_bytes=options.max_bytes_in_flight)
         self.pacer = Pacer(options.rate_limit, burst=burst(options))
         self.throttles = ThrottleTracker()
         self.send_policy = send_policy(api.retry_policy)
@@ -132,14 +132,21 @@ class PushState:
 
     # -- the queue --------------------------------------------------------------------------------------
 
-    async def add_batch(self, batch_id: int, keys: list[str], size: int, *, to_send: bool = True) -> None:
-        """A recorded batch joins the queue (``to_send=False``: accepted, awaiting its report)."""
+    async def add_batch(self, batch_id: int, keys: list[str], size: int, nbytes: int, *, to_send: bool = True) -> None:
+        """A recorded batch of ``size`` entries and ``nbytes`` request bytes joins the queue
+        (``to_send=False``: accepted, awaiting its report)."""
         self._sizes[batch_id] = size
         async with self.changed:
             if to_send:
-                self.queue.add(batch_id, keys)
+                self.queue.add(batch_id, keys, nbytes)
             else:
-                self.queue.register(batch_id, keys)
+                self.queue.register(batch_id, keys, nbytes)
+            self.changed.notify_all()
+
+    async def answered(self, batch_id: int) -> None:
+        """A sender is done with a batch it took: its body no longer counts as in flight."""
+        async with self.changed:
+            self.queue.answered(batch_id)
             self.changed.notify_all()
 
     async def finish(self, batch_id: int) -> None:
@@ -163,11 +170,11 @@ class PushState:
             self.queue.requeue(batch_id)
             self.changed.notify_all()
 
-    async def split(self, batch_id: int, parts: list[tuple[int, list[str]]]) -> None:
-        """A batch's parts take its place (a 413)."""
+    async def split(self, batch_id: int, parts: list[tuple[int, list[str], int]]) -> None:
+        """A batch's parts (id, keys, request bytes) take its place (a 413)."""
         self.progress.sent -= self._sizes.pop(batch_id, 0)  # the parts count when they are sent
         self._counted.discard(batch_id)
-        for part_id, keys in parts:
+        for part_id, keys, _ in parts:
             self._sizes[part_id] = len(keys)
         async with self.changed:
             self.queue.split(batch_id, parts)

@@ -1,6 +1,9 @@
-"""The senders honour the wait a 429 states, in the running pipeline (not only in the pure decision)."""
+"""The senders in the running pipeline: they honour the wait a 429 states (not only in the pure decision), and
+the request bytes they have in flight stay within ``max_bytes_in_flight``."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 
@@ -39,3 +42,42 @@ def test_a_retry_after_a_5xx_waits_the_backoff(monkeypatch: pytest.MonkeyPatch) 
     with run(api, catalog(2), batch_size=2, concurrency=1) as result:
         assert result.summary.upserted == 2
     assert 3.0 in waits
+
+
+class SlowApi(FakeApi):
+    """Answers each batch a moment later, counting the request bytes sent and not answered yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.largest = 0
+
+    async def submit(self, body: bytes) -> str:
+        self.in_flight += len(body)
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.largest = max(self.largest, len(body))
+        try:
+            await asyncio.sleep(0.02)  # long enough for every sender to have a batch out
+            return await super().submit(body)
+        finally:
+            self.in_flight -= len(body)
+
+
+def test_the_bytes_in_flight_stay_within_the_bound() -> None:
+    unbounded = SlowApi()
+    with run(unbounded, catalog(60), batch_size=5, concurrency=8) as result:
+        assert result.summary.upserted == 60
+    bound = 3 * unbounded.largest
+    assert unbounded.most_in_flight > bound  # eight batches at once: the bound below must hold them back
+    bounded = SlowApi()
+    with run(bounded, catalog(60), batch_size=5, concurrency=8, max_bytes_in_flight=bound) as result:
+        assert result.summary.upserted == 60
+    assert 2 * bounded.largest <= bounded.most_in_flight <= bound  # several at once, never beyond the bound
+
+
+def test_a_batch_larger_than_the_bound_is_sent_alone() -> None:
+    api = SlowApi()
+    with run(api, catalog(20), batch_size=5, concurrency=4, max_bytes_in_flight=1) as result:
+        assert result.summary.upserted == 20
+    assert api.most_in_flight == api.largest
