@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Final, Generic, Self, TypeVar
 
 import httpx
 
@@ -40,6 +40,8 @@ _NOT_GIVEN: Any = object()
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _SleepT = TypeVar("_SleepT", bound=Callable[[float], object])
 T = TypeVar("T")
+#: What an answered response's stream becomes once its body is read (see ``_answered``).
+_READ: Final = httpx.ByteStream(b"")
 
 
 def _user_agent() -> str:
@@ -203,6 +205,10 @@ class BaseClient(Generic[_HttpT, _SleepT]):
     def _answered(self, call: _core.Call[T], response: httpx.Response, attempt: int, started: float) -> T:
         """What an answer means, after the bookkeeping of every answer: the lifecycle and rate-limit
         headers, one DEBUG line."""
+        # httpx links a response and its stream both ways (BoundSyncStream/BoundAsyncStream): a cycle
+        # that only the garbage collector frees, holding the request and its body (a batch: up to 8 MB)
+        # until a collection runs. The answer is read and the stream closed by now: cut the cycle.
+        response.stream = _READ
         self._lifecycle.observe(call.api_version, response.headers)
         if self._budget is not None:
             self._budget.observe(response.headers, status=response.status_code)

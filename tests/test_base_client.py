@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 from typing import Any
 
@@ -181,3 +182,46 @@ def test_the_push_with_a_real_simulator_over_loopback(criteo_simulator: CriteoSi
     assert get_api_version().batch.path() in hooked
     assert "sku-1" in sim.control.catalog(sim.merchant_id)
     http.close()
+
+
+class RequestsLeftInCycles:
+    """Counts the httpx.Request objects that only the garbage collector would free after the block
+    (which runs with the collector off)."""
+
+    count = -1
+
+    def __enter__(self) -> RequestsLeftInCycles:
+        gc.collect()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            gc.collect()
+            self.count = sum(isinstance(o, httpx.Request) for o in gc.garbage)
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+
+
+def test_an_answered_request_and_its_body_are_freed_without_the_garbage_collector(
+    criteo_simulator: CriteoSimulator,
+) -> None:
+    sim = criteo_simulator
+    body = b'{"entries":[{"merchantId":1,"method":"delete","productId":"p"}]}'
+    with CatalogClient(sim.client_id, sim.client_secret, base_url=sim.base_url) as sync:
+        sync.get_merchant_stats(1)  # the token, once
+        with RequestsLeftInCycles() as left:
+            sync.submit_encoded_batch(body)
+        assert left.count == 0
+
+    async def submit() -> int:
+        async with AsyncCatalogClient(sim.client_id, sim.client_secret, base_url=sim.base_url) as client:
+            await client.get_merchant_stats(1)
+            with RequestsLeftInCycles() as left:
+                await client.submit_encoded_batch(body)
+            return left.count
+
+    assert asyncio.run(submit()) == 0
