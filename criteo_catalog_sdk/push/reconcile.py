@@ -79,6 +79,13 @@ def _by_key(details: Iterable[ProductErrors | ProductWarnings], kind: str) -> di
     return out
 
 
+def names_entries(report: Report) -> bool:
+    """Whether reconciling ``report`` needs the batch's entries: it names products (errors, warnings),
+    or it FAILED (its counters must be checked against them). The usual report does neither: every
+    entry was applied, and no entry need be read back (a batch holds thousands)."""
+    return bool(report.error_details or report.warning_details) or report.status == "FAILED"
+
+
 def reconcile(report: Report | Mapping[str, Any], entries: Sequence[EntryRef]) -> Reconciliation:
     """Outcomes of the batch's entries from its terminal report. Raises ``ValueError`` if not terminal."""
     if not isinstance(report, Report):
@@ -124,4 +131,4 @@ def entry_refs(rows: Iterable[tuple[int, str, str, str]]) -> list[EntryRef]:
     return [EntryRef(*r) for r in rows]
 
 
-__all__ = ["EntryOutcome", "EntryRef", "Reconciliation", "entry_refs", "reconcile"]
+__all__ = ["EntryOutcome", "EntryRef", "Reconciliation", "entry_refs", "names_entries", "reconcile"]

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from criteo_catalog_sdk.push.reconcile import EntryRef, reconcile
+from criteo_catalog_sdk.push.reconcile import EntryRef, names_entries, reconcile
+from criteo_catalog_sdk.report import Report
 
 ENTRIES = [
     EntryRef(1, "sku-a", "SKU-A", "insert"),
@@ -112,3 +113,18 @@ def test_statuses_are_read_case_insensitively_and_odd_counters_do_not_raise() ->
     assert [o.status for o in rec.outcomes] == ["upserted", "upserted", "deleted"]
     failed = reconcile(report("Failed", numberOfProductsUpserted="n/a", numberOfProductsDeleted=None), ENTRIES)
     assert [o.status for o in failed.outcomes] == ["rejected"] * 3  # nothing confirms they were applied
+
+
+@pytest.mark.parametrize(
+    ("body", "needed"),
+    [
+        ({"status": "VALIDATED", "numberOfProductsUpserted": 3}, False),
+        ({"status": "VALIDATED_WITH_ERRORS", "errorDetails": [{"productId": "a", "errors": []}]}, True),
+        ({"status": "VALIDATED", "warningDetails": [{"productId": "a", "warnings": []}]}, True),
+        ({"status": "FAILED", "numberOfProductsUpserted": 0}, True),
+        ({"status": "failed"}, True),  # statuses are read case-insensitively
+    ],
+    ids=["clean", "errors", "warnings", "failed", "failed lower-case"],
+)
+def test_names_entries(body: dict[str, Any], needed: bool) -> None:
+    assert names_entries(Report(body)) is needed

@@ -10,7 +10,7 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.batches import _merchant, _move, _state, issues_json
 from criteo_catalog_sdk.push.journal.db import Database
 from criteo_catalog_sdk.push.journal.synced import confirm
-from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation
+from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation, names_entries
 from criteo_catalog_sdk.push.result import ProductOutcome, Stage, Summary
 from criteo_catalog_sdk.push.states import LIVE, PUBLIC_STATUS, BatchEvent, ItemStatus, sql_values
 from criteo_catalog_sdk.report import Report
@@ -46,7 +46,11 @@ class Outcomes:
         with self._db.tx() as db:
             state = _state(db, batch_id)
             run_id = db.execute("SELECT run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()[0]
-            refs = [_new_tuple(EntryRef, row) for row in db.execute(_LIVE_REFS, (batch_id,))]  # one per product
+            refs = (
+                [_new_tuple(EntryRef, row) for row in db.execute(_LIVE_REFS, (batch_id,))]  # one per product
+                if names_entries(report)
+                else []
+            )
             rec = reconcile(refs)
             now = self._db.clock()
             # Outcomes beyond "applied, nothing to say" one by one; the rest of the batch in one statement.
