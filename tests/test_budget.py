@@ -18,7 +18,7 @@ import pytest
 from pyrate_limiter import Duration, InMemoryBucket, Rate
 
 from criteo_catalog_sdk import CatalogClient, ConfigurationError, PollPolicy, RetryPolicy
-from criteo_catalog_sdk.budget import AppBudget, app_budget, shared_budget
+from criteo_catalog_sdk.budget import AppBudget, app_budget, shared_budget, wait_seconds
 from criteo_catalog_sdk.simulator.pytest_plugin import CriteoSimulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +194,28 @@ def test_call_window_counts_the_last_minute_and_keeps_the_total() -> None:
     assert (window.count(), window.total) == (3, 4)  # the call at 0 s is over a minute old at 61 s
     now[0] = 200.0
     assert (window.count(), window.total) == (0, 4)
+
+
+@pytest.mark.parametrize(
+    ("delay_ms", "seconds"),
+    [(1200, 1.2), (0, 0.05), (-1, 0.05), (10, 0.05), (10**9, 5.0), (None, 0.05), (1.5, 0.05)],
+    ids=["estimate", "now", "never fits", "below a step", "capped", "unknown", "not an int"],
+)
+def test_wait_seconds(delay_ms: object, seconds: float) -> None:
+    assert wait_seconds(delay_ms) == seconds
+
+
+def test_a_full_window_is_waited_out_with_few_checks() -> None:
+    budget = small(3)
+    tries = 0
+    real_try = budget._try
+
+    def counted() -> bool:
+        nonlocal tries
+        tries += 1
+        return real_try()
+
+    budget._try = counted  # type: ignore[method-assign]
+    for _ in range(4):  # the 4th waits about a second for the window to slide
+        budget.acquire()
+    assert 4 < tries <= 7  # checking every 50 ms would take about 20
