@@ -117,10 +117,9 @@ def _run_of(merchant: ManifestMerchant, *, dry_run: bool, as_json: bool, first_p
 
 def _open_states(runs: list[MerchantRun], dry_run: bool) -> list[MerchantRun]:
     """Open every state file before the first request (a file that cannot be used: exit 2 naming the
-    merchant). A dry run must not change them: each is opened as a copy, then left to the pipeline."""
+    merchant). A dry run must not change them: each is checked read-only here; the pipeline reads a copy."""
     from criteo_catalog_sdk.errors import StateFileError
-    from criteo_catalog_sdk.push.journal import Journal
-    from criteo_catalog_sdk.push.pipeline.run import open_journal
+    from criteo_catalog_sdk.push.journal import Journal, check_readable
 
     opened: list[MerchantRun] = []
     try:
@@ -129,8 +128,7 @@ def _open_states(runs: list[MerchantRun], dry_run: bool) -> list[MerchantRun]:
             if path is None:
                 opened.append(run)
             elif dry_run:
-                journal, closer, _ = open_journal(path, dry_run=True)
-                (closer or journal.close)()
+                check_readable(path)
                 opened.append(run)
             else:
                 opened.append(MerchantRun(run.merchant, run.request, Journal(path)))

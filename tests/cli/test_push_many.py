@@ -185,6 +185,24 @@ def test_a_dry_run_sends_nothing_and_changes_no_state(sim: CriteoSimulator, thre
     ]
 
 
+def test_a_dry_run_copies_each_state_once_and_still_refuses_a_bad_one_first(
+    sim: CriteoSimulator, three: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from criteo_catalog_sdk.push.pipeline import run as pipeline_run
+
+    manifest = write_manifest(three, fleet(three))
+    assert push_many(sim, manifest).exit_code == 1  # three state files
+    copies: list[str] = []
+    real_copy = pipeline_run._copy_read_only
+    monkeypatch.setattr(pipeline_run, "_copy_read_only", lambda src, dst: (copies.append(src), real_copy(src, dst)))
+    assert invoke(None, "push-many", manifest, "--dry-run", "--json").exit_code == 1
+    assert sorted(copies) == sorted(str(p) for p in (three / "state").glob("*.db"))  # once each
+    (three / "state" / "102.db").write_bytes(b"not a database" * 100)
+    result = invoke(None, "push-many", manifest, "--dry-run")
+    assert result.exit_code == 2 and "merchant 102" in one_line(result.stderr), result.output
+    assert "not an SQLite file" in result.stderr and result.stdout == ""
+
+
 def test_unknown_fields_judges_a_merchants_unmapped_attributes_as_push_does(three: Path) -> None:
     manifest = write_manifest(three, fleet(three, **{"103": {"unknown-fields": "reject"}}))
     data = one_json(invoke(None, "push-many", manifest, "--dry-run", "--only", "103", "--json"), "pushMany")

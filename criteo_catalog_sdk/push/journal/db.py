@@ -26,6 +26,7 @@ Schema (version 3)::
 from __future__ import annotations
 
 import os
+import pathlib
 import shutil
 import sqlite3
 import tempfile
@@ -38,7 +39,7 @@ from typing import Final
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.states import JournalError
 
-__all__ = ["SCHEMA_VERSION", "Database"]
+__all__ = ["SCHEMA_VERSION", "Database", "check_readable"]
 
 SCHEMA_VERSION: Final = 3
 
@@ -176,12 +177,7 @@ class Database:
         conn.execute("PRAGMA wal_autocheckpoint=8192")
         conn.execute("PRAGMA cache_size=-8192")
         with self.lock:
-            version = self._version()
-            if version is not None and version > SCHEMA_VERSION:
-                raise StateFileError(
-                    f"state file {self.path}: written by a newer SDK (schema {version}; this one reads up to"
-                    f" {SCHEMA_VERSION}): upgrade criteo-catalog-sdk"
-                )
+            version = _schema_version(conn, self.path)
             if version == 1:
                 self._migrate_from_1()
             conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")  # idempotent DDL
@@ -202,18 +198,6 @@ class Database:
                 body = b'{"entries":[' + b",".join(bytes(r[0]) for r in rows) + b"]}"
                 db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
             db.execute("ALTER TABLE items DROP COLUMN entry")
-
-    def _version(self) -> int | None:
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables:
-            return None
-        if "meta" not in tables or "items" not in tables:
-            raise StateFileError(f"state file {self.path}: an SQLite file, but not a criteo-catalog state file")
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        try:
-            return int(row[0])
-        except (TypeError, ValueError):
-            raise StateFileError(f"state file {self.path}: its schema version is unreadable") from None
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -240,6 +224,46 @@ class Database:
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
+
+
+def _schema_version(conn: sqlite3.Connection, path: str) -> int | None:
+    """The state file's schema version (``None``: an empty file, a new state), refusing a file that is not
+    a state file, or that a newer SDK wrote."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    if "meta" not in tables or "items" not in tables:
+        raise StateFileError(f"state file {path}: an SQLite file, but not a criteo-catalog state file")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    try:
+        version = int(row[0])
+    except (TypeError, ValueError):
+        raise StateFileError(f"state file {path}: its schema version is unreadable") from None
+    if version > SCHEMA_VERSION:
+        raise StateFileError(
+            f"state file {path}: written by a newer SDK (schema {version}; this one reads up to"
+            f" {SCHEMA_VERSION}): upgrade criteo-catalog-sdk"
+        )
+    return version
+
+
+def check_readable(path: str | os.PathLike[str]) -> None:
+    """Refuse, without writing to it, a state file a push could not use: what a dry run checks before
+    anything (a dry run reads a copy; see ``push.pipeline.run.open_journal``). A missing file is a new
+    state: nothing to refuse."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise StateFileError(f"state file {path}: is a directory")
+    if not os.path.exists(path):
+        return
+    try:
+        conn = sqlite3.connect(f"{pathlib.Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _schema_version(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StateFileError(f"state file {path}: {_reason(exc)}") from None
 
 
 def _reason(exc: sqlite3.DatabaseError) -> str:

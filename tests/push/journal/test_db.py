@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from criteo_catalog_sdk.errors import StateFileError
-from criteo_catalog_sdk.push.journal import SCHEMA_VERSION, Journal
+from criteo_catalog_sdk.push.journal import SCHEMA_VERSION, Journal, check_readable
 from criteo_catalog_sdk.push.states import BatchState
 
 from ..conftest import ROOT
@@ -51,6 +51,41 @@ def test_unusable_state_files_are_refused_naming_the_path_and_the_reason(path: P
     with pytest.raises(StateFileError) as caught:
         Journal(target)
     assert str(target) in str(caught.value) and reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.write_bytes(b"this is not a database, just text\n" * 100), "not an SQLite file"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE other (x)").connection.commit(), "not a criteo-catalog"),
+    ],
+)
+def test_check_readable_refuses_what_a_push_would(path: Path, make: object, reason: str) -> None:
+    make(path)  # type: ignore[operator]
+    with pytest.raises(StateFileError, match=reason):
+        check_readable(path)
+    with pytest.raises(StateFileError, match=reason):
+        Journal(path)
+
+
+def test_check_readable_accepts_a_new_or_older_state_and_changes_nothing(path: Path) -> None:
+    check_readable(path)  # missing: a new state
+    assert not path.exists()
+    Journal(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    check_readable(path)  # an older schema reads (a push would migrate it; the check does not)
+    assert path.read_bytes() == before
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StateFileError, match="schema 99"):
+        check_readable(path)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
