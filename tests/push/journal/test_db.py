@@ -20,6 +20,13 @@ from ..conftest import ROOT
 from .conftest import M, ins
 
 
+def set_schema_version(path: Path, version: int) -> None:
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    db.commit()
+    db.close()
+
+
 def test_journal_is_in_wal_mode(path: Path) -> None:
     Journal(path).close()
     db = sqlite3.connect(path)
@@ -73,17 +80,11 @@ def test_check_readable_accepts_a_new_or_older_state_and_changes_nothing(path: P
     check_readable(path)  # missing: a new state
     assert not path.exists()
     Journal(path).close()
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    set_schema_version(path, 2)
     before = path.read_bytes()
     check_readable(path)  # an older schema reads (a push would migrate it; the check does not)
     assert path.read_bytes() == before
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    set_schema_version(path, 99)
     with pytest.raises(StateFileError, match="schema 99"):
         check_readable(path)
 
@@ -98,10 +99,7 @@ def test_a_read_only_state_file_is_refused(path: Path) -> None:  # pragma: no co
 
 def test_a_newer_schema_is_refused(path: Path) -> None:
     Journal(path).close()
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    set_schema_version(path, 99)
     with pytest.raises(StateFileError, match="schema 99"):
         Journal(path)
 
