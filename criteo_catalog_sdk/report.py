@@ -21,6 +21,7 @@ first access. Both read the same values. The decoded body is in ``raw``.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -244,6 +245,13 @@ class Report:
         if self._raw is None:
             self._raw = loads(self._body or b"{}")
         return self._raw
+
+    def to_json(self) -> str:
+        """The body as JSON text: as it was received for a report read by :meth:`from_json` (not decoded
+        and encoded again), else :attr:`raw` encoded."""
+        if self._body is not None:
+            return self._body.decode("utf-8", errors="replace")
+        return json.dumps(self.raw, default=str)
 
     @property
     def is_done(self) -> bool:

@@ -304,3 +304,13 @@ def test_both_paths_read_every_body_alike(raw: dict[str, Any]) -> None:
     if fast is not None:
         assert _read_fully(fast) == lenient
     assert _read_fully(from_answer(raw)) == lenient
+
+
+def test_to_json_gives_the_body_as_received_without_decoding_it() -> None:
+    body = b'{"status":"VALIDATED","numberOfProductsUpserted":2,"errorDetails":[],"warningDetails":[]}'
+    report = Report.from_json(body)
+    assert report is not None
+    assert report.to_json() == body.decode()
+    assert report._raw is None  # not decoded for it
+    built = Report({"status": "VALIDATED", "numberOfProductsUpserted": 2})
+    assert json.loads(built.to_json()) == {"status": "VALIDATED", "numberOfProductsUpserted": 2}

@@ -72,7 +72,7 @@ class Outcomes:
             confirm(db, _merchant(db, run_id), batch_id, now)
             _move(db, batch_id, state, BatchEvent.REPORTED, now)
             db.execute(
-                "UPDATE batches SET report = ? WHERE batch_id = ?", (json.dumps(report.raw, default=str), batch_id)
+                "UPDATE batches SET report = ? WHERE batch_id = ?", (report.to_json(), batch_id)
             )
             return rec
 
