@@ -39,7 +39,7 @@ from typing import Final
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.states import JournalError
 
-__all__ = ["SCHEMA_VERSION", "Database", "check_readable"]
+__all__ = ["SCHEMA_VERSION", "Database", "check_readable", "open_read_only"]
 
 SCHEMA_VERSION: Final = 3
 
@@ -252,18 +252,22 @@ def check_readable(path: str | os.PathLike[str]) -> None:
     anything (a dry run reads a copy; see ``push.pipeline.run.open_journal``). A missing file is a new
     state: nothing to refuse."""
     path = os.fspath(path)
-    if os.path.isdir(path):
-        raise StateFileError(f"state file {path}: is a directory")
-    if not os.path.exists(path):
+    if not os.path.isdir(path) and not os.path.exists(path):
         return
+    conn = open_read_only(path)
     try:
-        conn = sqlite3.connect(f"{pathlib.Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            _schema_version(conn, path)
-        finally:
-            conn.close()
+        _schema_version(conn, path)
     except sqlite3.DatabaseError as exc:
         raise StateFileError(f"state file {path}: {_reason(exc)}") from None
+    finally:
+        conn.close()
+
+
+def open_read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write to the state file at ``path`` (checking it, copying it)."""
+    if os.path.isdir(path):
+        raise StateFileError(f"state file {path}: is a directory")
+    return sqlite3.connect(f"{pathlib.Path(path).resolve().as_uri()}?mode=ro", uri=True)
 
 
 def _reason(exc: sqlite3.DatabaseError) -> str:

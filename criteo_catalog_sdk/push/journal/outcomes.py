@@ -71,9 +71,7 @@ class Outcomes:
             )
             confirm(db, _merchant(db, run_id), batch_id, now)
             _move(db, batch_id, state, BatchEvent.REPORTED, now)
-            db.execute(
-                "UPDATE batches SET report = ? WHERE batch_id = ?", (report.to_json(), batch_id)
-            )
+            db.execute("UPDATE batches SET report = ? WHERE batch_id = ?", (report.to_json(), batch_id))
             return rec
 
     def iterate(self, run_id: int) -> Iterator[ProductOutcome]:

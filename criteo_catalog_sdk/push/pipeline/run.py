@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pathlib
 import shutil
 import sqlite3
 import tempfile
@@ -35,6 +34,7 @@ from criteo_catalog_sdk.collector import fewer_collections
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.api import PushApi
 from criteo_catalog_sdk.push.journal import Journal
+from criteo_catalog_sdk.push.journal.db import open_read_only
 from criteo_catalog_sdk.push.options import PushOptions
 from criteo_catalog_sdk.push.pipeline.reader import Products, Reader
 from criteo_catalog_sdk.push.pipeline.sender import Sender
@@ -105,18 +105,17 @@ def open_journal(state: StateArg, dry_run: bool) -> tuple[Journal, _Closer | Non
 
 
 def _copy_read_only(source: str, target: str) -> None:
-    if os.path.isdir(source):
-        raise StateFileError(f"state file {source}: is a directory")
+    src = open_read_only(source)
     try:
-        src = sqlite3.connect(f"{pathlib.Path(source).resolve().as_uri()}?mode=ro", uri=True)
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
         finally:
             dst.close()
-            src.close()
     except sqlite3.DatabaseError as exc:
         raise StateFileError(f"state file {source}: not a readable SQLite file ({exc})") from None
+    finally:
+        src.close()
 
 
 async def _resume(state: PushState, watcher: Watcher) -> None:
