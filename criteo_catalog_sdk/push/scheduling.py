@@ -33,7 +33,6 @@ class SendQueue:
         self._waiting: deque[int] = deque()
         self._sizes: dict[int, int] = {}  # registered batch -> its request bytes
         self._sending: set[int] = set()  # taken, not answered yet
-        self.bytes_in_flight = 0
 
     def add(self, batch_id: int, keys: Iterable[str], nbytes: int = 0) -> None:
         """A newly recorded batch of ``nbytes`` request bytes: registered behind every older batch,
@@ -62,9 +61,13 @@ class SendQueue:
                 del self._waiting[i]
                 self.guard.start(batch_id)
                 self._sending.add(batch_id)
-                self.bytes_in_flight += self._sizes.get(batch_id, 0)
                 return batch_id
         return None
+
+    @property
+    def bytes_in_flight(self) -> int:
+        """The request bytes of the batches taken and not answered yet (a few: at most ``concurrency``)."""
+        return sum(self._sizes.get(b, 0) for b in self._sending)
 
     def _fits(self, nbytes: int) -> bool:
         if self.max_bytes is None or not self._sending:
@@ -74,9 +77,7 @@ class SendQueue:
     def answered(self, batch_id: int) -> None:
         """The sender is done with a taken batch (accepted, split or given up): its bytes are no longer in
         flight. Idempotent."""
-        if batch_id in self._sending:
-            self._sending.discard(batch_id)
-            self.bytes_in_flight -= self._sizes.get(batch_id, 0)
+        self._sending.discard(batch_id)
 
     def split(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str], int]]) -> None:
         """Replace a batch (after a 413) by its parts (id, keys, request bytes), which take its place and

@@ -10,7 +10,7 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.batches import _merchant, _move, _state, issues_json
 from criteo_catalog_sdk.push.journal.db import Database
 from criteo_catalog_sdk.push.journal.synced import confirm
-from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation, names_entries
+from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation, entry_refs, names_entries
 from criteo_catalog_sdk.push.result import ProductOutcome, Stage, Summary
 from criteo_catalog_sdk.push.states import LIVE, PUBLIC_STATUS, BatchEvent, ItemStatus, sql_values
 from criteo_catalog_sdk.report import Report
@@ -23,7 +23,6 @@ _LIVE_REFS: Final = (
     f" WHERE batch_id = ? AND status IN {_LIVE_SQL} ORDER BY position"
 )
 _PAGE: Final = 2000
-_new_tuple: Final = tuple.__new__  # EntryRef._make without its per-row length check (rows of 4 columns)
 Reconcile = Callable[[list[EntryRef]], Reconciliation]
 
 
@@ -47,7 +46,7 @@ class Outcomes:
             state = _state(db, batch_id)
             run_id = db.execute("SELECT run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()[0]
             refs = (
-                [_new_tuple(EntryRef, row) for row in db.execute(_LIVE_REFS, (batch_id,))]  # one per product
+                entry_refs(db.execute(_LIVE_REFS, (batch_id,)))  # rare: only reports that name products
                 if names_entries(report)
                 else []
             )

@@ -150,13 +150,10 @@ class Sender:
             logger.warning("batch %d: a single product is over the request size limit; rejected", batch_id)
             await state.give_up(batch_id, verdict.issue, 1)
             return True
-        halves = [list(verdict.first.entries), list(verdict.second.entries)]
-        ids = await state.journal_call(state.journal.batches.replace, batch_id, halves)
+        halves = (verdict.first, verdict.second)
+        ids = await state.journal_call(state.journal.batches.replace, batch_id, [h.entries for h in halves])
         logger.info("batch %d too large (413): split into %d and %d", batch_id, *ids)
-        parts = [
-            (part_id, [e.key for e in half], Batch(tuple(half)).nbytes)
-            for part_id, half in zip(ids, halves, strict=True)
-        ]
+        parts = [(part_id, list(half.keys), half.nbytes) for part_id, half in zip(ids, halves, strict=True)]
         await state.split(batch_id, parts)
         return True
 
