@@ -208,7 +208,8 @@ class BaseClient(Generic[_HttpT, _SleepT]):
         # httpx links a response and its stream both ways (BoundSyncStream/BoundAsyncStream): a cycle
         # that only the garbage collector frees, holding the request and its body (a batch: up to 8 MB)
         # until a collection runs. The answer is read and the stream closed by now: cut the cycle.
-        response.stream = _READ
+        for answer in (*response.history, response):  # a 401 answered before the retried request, too
+            answer.stream = _READ
         self._lifecycle.observe(call.api_version, response.headers)
         if self._budget is not None:
             self._budget.observe(response.headers, status=response.status_code)

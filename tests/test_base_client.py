@@ -216,6 +216,10 @@ def test_an_answered_request_and_its_body_are_freed_without_the_garbage_collecto
         with RequestsLeftInCycles() as left:
             sync.submit_encoded_batch(body)
         assert left.count == 0
+        sim.control.fail_next("revoke", route="batch")  # a 401, a new token, the request replayed
+        with RequestsLeftInCycles() as left:
+            sync.submit_encoded_batch(body)
+        assert left.count == 0
 
     async def submit() -> int:
         async with AsyncCatalogClient(sim.client_id, sim.client_secret, base_url=sim.base_url) as client:
