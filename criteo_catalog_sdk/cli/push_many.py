@@ -12,8 +12,6 @@ from criteo_catalog_sdk.push.options import DEFAULT_PARALLEL
 
 __all__ = ["push_many"]
 
-#: Merchants pushed at once by default (the application's call budget is what really bounds them).
-
 
 @click.command("push-many")
 @click.argument("manifest", type=click.Path(dir_okay=False))

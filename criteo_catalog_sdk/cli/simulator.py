@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from criteo_catalog_sdk.budget import DEFAULT_CALLS_PER_MINUTE
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode
 
 __all__ = ["simulator"]
@@ -40,7 +41,7 @@ _CONFIG_AS_GIVEN = ("host", "port", "seed", "state_file", "control", "access_log
 )
 @click.option(
     "--calls-per-minute",
-    default=250,
+    default=DEFAULT_CALLS_PER_MINUTE,
     type=click.IntRange(min=0),
     help="API calls per minute per client id, Criteo's application budget (0: off).",
 )
