@@ -18,6 +18,7 @@ from criteo_catalog_sdk.errors import InvalidRequestError
 __all__ = [
     "DEFAULT_MAX_DELETE_FRACTION",
     "DEFAULT_PARALLEL",
+    "EMPTY_BODY",
     "MAX_REQUEST_BYTES",
     "MIN_BATCH_BYTES",
     "InvalidSettingError",
@@ -31,8 +32,10 @@ DEFAULT_PARALLEL: Final = 16
 
 #: Criteo's request size limit (facts section 3: 16 MB per request).
 MAX_REQUEST_BYTES: Final = 16_000_000
+#: A batch's request body without entries (``wire.batch_body`` wraps the entries in it).
+EMPTY_BODY: Final = b'{"entries":[]}'
 #: The smallest batch body that holds an entry: ``{"entries":[x]}``.
-MIN_BATCH_BYTES: Final = len(b'{"entries":[]}') + 1
+MIN_BATCH_BYTES: Final = len(EMPTY_BODY) + 1
 
 #: What to do with a field the Product schema does not know: report the product (default), drop the
 #: field, or send it as is.

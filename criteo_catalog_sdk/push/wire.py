@@ -32,14 +32,13 @@ from xxhash import xxh3_128_digest
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.ids import check_merchant_id, check_product_id, product_key
 from criteo_catalog_sdk.issue import Issue
-from criteo_catalog_sdk.push.options import MAX_REQUEST_BYTES
+from criteo_catalog_sdk.push.options import EMPTY_BODY, MAX_REQUEST_BYTES
 from criteo_catalog_sdk.push.validation import UnknownFields, as_product_mapping, product_validator
 
 Method = Literal["insert", "delete"]
 
 #: Criteo answers 413 to bodies of 16 MB and more; an entry that alone comes close can never be sent.
-_EMPTY_BODY: Final = b'{"entries":[]}'
-_ENVELOPE: Final = len(_EMPTY_BODY)
+_ENVELOPE: Final = len(EMPTY_BODY)
 #: Largest single serialized entry accepted (it must fit a request with the envelope).
 MAX_ENTRY_BYTES: Final = MAX_REQUEST_BYTES - _ENVELOPE - 1
 
@@ -120,7 +119,7 @@ def batch_body(entries: Iterable[bytes]) -> bytes:
     """
     parts = list(entries)
     if not parts:
-        return _EMPTY_BODY
+        return EMPTY_BODY
     parts[0] = b'{"entries":[' + parts[0]
     parts[-1] += b"]}"
     return b",".join(parts)
