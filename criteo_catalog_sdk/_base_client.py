@@ -23,6 +23,7 @@ from criteo_catalog_sdk import _core, entries
 from criteo_catalog_sdk._logging import configure_from_env, logger
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
+from criteo_catalog_sdk.body import CompressedBody, EncodedBody
 from criteo_catalog_sdk.budget import AppBudget, shared_budget
 from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url, settings_from_env
 from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError, TransportError
@@ -169,15 +170,17 @@ class BaseClient(Generic[_HttpT, _SleepT]):
 
     # -- calls -----------------------------------------------------------------------------------------
 
-    def _batch_call(self, body: bytes) -> _core.Call[str]:
+    def _batch_call(self, body: EncodedBody) -> _core.Call[str]:
         return _core.batch_call(self._version, body)
 
     def _entries_call(self, batch_entries: Iterable[entries.EntryInput]) -> _core.Call[str]:
         return self._batch_call(entries.entries_body(self._version, batch_entries))
 
-    def _encoded_call(self, body: bytes) -> _core.Call[str]:
+    def _encoded_call(self, body: EncodedBody) -> _core.Call[str]:
+        if type(body) is CompressedBody and len(body):
+            return self._batch_call(body)
         if not isinstance(body, bytes | bytearray | memoryview) or not body:
-            raise InvalidRequestError("an encoded batch must be non-empty bytes")
+            raise InvalidRequestError("an encoded batch must be non-empty bytes or a CompressedBody")
         return self._batch_call(body if type(body) is bytes else bytes(body))
 
     def _upsert_call(self, merchant_id: int | str, products: Iterable[entries.ProductInput]) -> _core.Call[str]:
@@ -196,11 +199,21 @@ class BaseClient(Generic[_HttpT, _SleepT]):
         return self._http.build_request(
             call.method,
             self._base_url + call.path,
-            content=call.content,
+            content=self._content(call.content),
             params=call.params,
             headers=call.headers,
             timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
+
+    def _content(self, body: EncodedBody | None) -> Any:
+        """What httpx sends of a body: a compressed one streamed, in the form this client's httpx takes;
+        whole, when the httpx client has request hooks (a hook may read ``request.content``, which a
+        streamed request does not have)."""
+        if type(body) is not CompressedBody:
+            return body
+        if self._http.event_hooks["request"]:
+            return bytes(body)
+        return body.async_chunks() if isinstance(self._http, httpx.AsyncClient) else body
 
     def _answered(self, call: _core.Call[T], response: httpx.Response, attempt: int, started: float) -> T:
         """What an answer means, after the bookkeeping of every answer: the lifecycle and rate-limit

@@ -17,6 +17,7 @@ import httpx
 
 from criteo_catalog_sdk._lenient import loads
 from criteo_catalog_sdk.api_versions import API_VERSIONS, ENV_API_VERSION, ApiVersion
+from criteo_catalog_sdk.body import CompressedBody, EncodedBody
 from criteo_catalog_sdk.errors import (
     ApiError,
     ApiVersionGoneError,
@@ -55,13 +56,15 @@ class Call(Generic[T]):
     path: str
     parse: Callable[[Any], T]
     api_version: str
-    content: bytes | None = None
+    content: EncodedBody | None = None
     params: Mapping[str, str | int] | None = None
     decode: Callable[[bytes], T | None] | None = None
 
     @property
     def headers(self) -> Mapping[str, str]:
-        """The request headers specific to this call."""
+        """The request headers specific to this call (a streamed body states its length: not chunked)."""
+        if type(self.content) is CompressedBody:
+            return {**JSON_HEADERS, "Content-Length": str(len(self.content))}
         return JSON_HEADERS if self.content is not None else ACCEPT_JSON
 
 
@@ -77,7 +80,7 @@ def check_last_num_hours(last_num_hours: int) -> int:
 # -- the three operations -------------------------------------------------------------------------
 
 
-def batch_call(version: ApiVersion, body: bytes) -> Call[str]:
+def batch_call(version: ApiVersion, body: EncodedBody) -> Call[str]:
     """The batch operation with an encoded body; answers the operation token."""
     op = version.batch
     return Call(OP_BATCH, op.method, op.path(), parse_operation_token, version.name, content=body)

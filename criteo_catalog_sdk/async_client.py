@@ -16,6 +16,7 @@ import httpx
 
 from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import BaseClient
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
@@ -69,8 +70,9 @@ class AsyncCatalogClient(BaseClient[httpx.AsyncClient, Callable[[float], Awaitab
         """Send one batch of insert/delete entries, every entry checked first; return its operation token."""
         return await self._execute(self._entries_call(entries))
 
-    async def submit_encoded_batch(self, body: bytes) -> str:
-        """Send a batch body the caller already built, checked and encoded, byte for byte."""
+    async def submit_encoded_batch(self, body: EncodedBody) -> str:
+        """Send a batch body the caller already built, checked and encoded, byte for byte (a
+        :class:`~criteo_catalog_sdk.body.CompressedBody` decompressed as it streams)."""
         return await self._execute(self._encoded_call(body))
 
     async def upsert_products(self, merchant_id: int | str, products: Iterable[ProductInput]) -> str:

@@ -18,6 +18,7 @@ import httpx
 
 from criteo_catalog_sdk import _core
 from criteo_catalog_sdk._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.entries import EntryInput, ProductInput
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.ids import check_merchant_id
@@ -85,9 +86,10 @@ class CatalogClient(BaseClient[httpx.Client, Callable[[float], None]]):
         """
         return self._execute(self._entries_call(entries))
 
-    def submit_encoded_batch(self, body: bytes) -> str:
+    def submit_encoded_batch(self, body: EncodedBody) -> str:
         """Send a batch body the caller already built, checked and encoded (``{"entries": [...]}`` as
-        UTF-8 JSON), byte for byte, with no client-side checks (the push pipeline's path)."""
+        UTF-8 JSON), byte for byte, with no client-side checks (the push pipeline's path). A
+        :class:`~criteo_catalog_sdk.body.CompressedBody` is sent decompressed as it streams."""
         return self._execute(self._encoded_call(body))
 
     def upsert_products(self, merchant_id: int | str, products: Iterable[ProductInput]) -> str:

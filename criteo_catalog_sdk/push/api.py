@@ -15,6 +15,7 @@ from typing import Protocol, Self
 import anyio
 
 from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.lifecycle import Deprecation
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.report import Report
@@ -49,7 +50,7 @@ class PushApi(Protocol):
         """What Criteo said of the generation's lifecycle so far."""
         ...
 
-    async def submit(self, body: bytes) -> str:
+    async def submit(self, body: EncodedBody) -> str:
         """Send an encoded batch once (no retry); return its operation token or raise the typed error."""
         ...
 
@@ -81,7 +82,7 @@ class AsyncCalls(_ClientPolicies, Protocol):
 
     def with_options(self, *, retry: RetryPolicy) -> Self: ...
 
-    async def submit_encoded_batch(self, body: bytes) -> str: ...
+    async def submit_encoded_batch(self, body: EncodedBody) -> str: ...
 
     async def get_report(self, operation_token: str) -> Report: ...
 
@@ -91,7 +92,7 @@ class SyncCalls(_ClientPolicies, Protocol):
 
     def with_options(self, *, retry: RetryPolicy) -> Self: ...
 
-    def submit_encoded_batch(self, body: bytes) -> str: ...
+    def submit_encoded_batch(self, body: EncodedBody) -> str: ...
 
     def get_report(self, operation_token: str) -> Report: ...
 
@@ -129,7 +130,7 @@ class AsyncClientApi(_FromClient):
         self.client: AsyncCalls = client
         self._once = client.with_options(retry=RetryPolicy.disabled())
 
-    async def submit(self, body: bytes) -> str:
+    async def submit(self, body: EncodedBody) -> str:
         """One attempt at ``submit_encoded_batch``."""
         return await self._once.submit_encoded_batch(body)
 
@@ -147,7 +148,7 @@ class ThreadedClientApi(_FromClient):
         self._once = client.with_options(retry=RetryPolicy.disabled())
         self._threads = anyio.CapacityLimiter(concurrency + MAX_CONCURRENT_POLLS)
 
-    async def submit(self, body: bytes) -> str:
+    async def submit(self, body: EncodedBody) -> str:
         """One attempt at ``submit_encoded_batch``, on a worker thread."""
         return await anyio.to_thread.run_sync(self._once.submit_encoded_batch, body, limiter=self._threads)
 
@@ -166,7 +167,7 @@ class DryRunApi:
     def __init__(self, api_version: str | ApiVersion | None = None) -> None:
         self.api_version = get_api_version(api_version)
 
-    async def submit(self, body: bytes) -> str:  # pragma: no cover - a dry run sends nothing
+    async def submit(self, body: EncodedBody) -> str:  # pragma: no cover - a dry run sends nothing
         """Never called."""
         raise RuntimeError("a dry run sends nothing")
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, NamedTuple
 
@@ -39,6 +39,11 @@ Method = Literal["insert", "delete"]
 
 #: Criteo answers 413 to bodies of 16 MB and more; an entry that alone comes close can never be sent.
 _ENVELOPE: Final = len(EMPTY_BODY)
+#: The envelope around the entries of a body (:data:`EMPTY_BODY` is the two together).
+_OPEN: Final = EMPTY_BODY[:-2]
+_CLOSE: Final = EMPTY_BODY[-2:]
+#: Entries per piece of :func:`batch_body_pieces`: large enough that a piece costs one call, not one per entry.
+_PIECE_ENTRIES: Final = 256
 #: Largest single serialized entry accepted (it must fit a request with the envelope).
 MAX_ENTRY_BYTES: Final = MAX_REQUEST_BYTES - _ENVELOPE - 1
 
@@ -120,9 +125,23 @@ def batch_body(entries: Iterable[bytes]) -> bytes:
     parts = list(entries)
     if not parts:
         return EMPTY_BODY
-    parts[0] = b'{"entries":[' + parts[0]
-    parts[-1] += b"]}"
+    parts[0] = _OPEN + parts[0]
+    parts[-1] += _CLOSE
     return b",".join(parts)
+
+
+def batch_body_pieces(entries: Sequence[bytes], group: int = _PIECE_ENTRIES) -> Iterator[bytes]:
+    """:func:`batch_body` in pieces of about ``group`` entries each (their concatenation is that body):
+    for a writer that takes it piece by piece (the journal's compressor), so that the whole body,
+    megabytes, is never in memory at once."""
+    if not entries:
+        yield EMPTY_BODY
+        return
+    yield _OPEN
+    for start in range(0, len(entries), group):
+        piece = b",".join(entries[start : start + group])
+        yield b"," + piece if start else piece
+    yield _CLOSE
 
 
 def body_size(n_entries: int, entries_bytes: int) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from criteo_catalog_sdk.api_versions import get_api_version
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.errors import CriteoError
 from criteo_catalog_sdk.polling import PollPolicy
 from criteo_catalog_sdk.report import Report
@@ -44,8 +45,8 @@ class ApplyAtOnce:
         self.fate = fate
         self.doomed: dict[str, CriteoError] = {}
 
-    async def submit(self, body: bytes) -> str:
-        entries = orjson.loads(body)["entries"]
+    async def submit(self, body: EncodedBody) -> str:
+        entries = orjson.loads(bytes(body))["entries"]
         for entry in entries:
             product = entry["product"]
             self.catalog[product["id"].lower()] = product

@@ -17,6 +17,7 @@ from collections import Counter, deque
 from typing import Any
 
 from criteo_catalog_sdk.api_versions import get_api_version
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.errors import (
     CriteoError,
     OperationNotFoundError,
@@ -57,7 +58,7 @@ class FakeApi:
         self._count = itertools.count()
         self.on_submit: Any = None
 
-    async def submit(self, body: bytes) -> str:
+    async def submit(self, body: EncodedBody) -> str:
         self.attempts += 1
         await asyncio.sleep(0)
         if self.on_submit is not None:
@@ -68,7 +69,7 @@ class FakeApi:
                 raise fault
         if self.max_bytes is not None and len(body) > self.max_bytes:
             raise PayloadTooLargeError(413)
-        entries = json.loads(body)["entries"]
+        entries = json.loads(bytes(body))["entries"]
         keys = [(e.get("product") or {}).get("id", e.get("productId")).lower() for e in entries]
         assert len(keys) == len(set(keys)), "duplicate product in one batch"
         busy = set(keys) & set().union(*self.unfinished.values()) if self.unfinished else set()

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.issue import Issue
-from criteo_catalog_sdk.push.journal.bodies import entries_by_key, pack_body, unpack_body
+from criteo_catalog_sdk.push.journal.bodies import entries_by_key, pack_entries, stored_body
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks, rowid
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
@@ -32,7 +33,7 @@ from criteo_catalog_sdk.push.states import (
     batch_after,
     sql_values,
 )
-from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected, batch_body
+from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected
 
 __all__ = ["BatchInfo", "Batches", "Settled", "issues_json"]
 
@@ -147,13 +148,13 @@ class Batches:
             merchant_id = _merchant(db, run_id)
             batch_id: int | None = None
             if batch:
-                body = batch_body(e.data for e in batch)
+                packed, size = pack_entries([e.data for e in batch])
                 cur = db.execute(
                     "INSERT INTO batches (run_id, state, n_entries, n_bytes, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (run_id, BatchState.PENDING.value, len(batch), len(body), self._db.clock()),
+                    (run_id, BatchState.PENDING.value, len(batch), size, self._db.clock()),
                 )
                 batch_id = rowid(cur)
-                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, pack_body(body)))
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))
                 rows.extend(_item(run_id, e, batch_id, _QUEUED, e.position in refreshes) for e in batch)
                 mark_unknown(db, merchant_id, [e.key for e in batch])
             newest, kept = _newest(rows)
@@ -216,7 +217,7 @@ class Batches:
 
     # -- sending --------------------------------------------------------------------------------------
 
-    def prepare(self, batch_id: int) -> tuple[bytes, int] | None:
+    def prepare(self, batch_id: int) -> tuple[EncodedBody, int] | None:
         """The body to send for a pending batch and its entry count, counting the attempt; ``None`` when
         every entry was superseded meanwhile (the batch is then done: Criteo answers 400 to empty ones).
         A batch some of whose entries were superseded since it was recorded is sent without them."""
@@ -234,13 +235,10 @@ class Batches:
                 return None
             db.execute("UPDATE batches SET sends = sends + 1 WHERE batch_id = ?", (batch_id,))
             if count != n_entries:  # rare: a later line superseded some of them
-                body = batch_body(e.data for e in _live_entries(db, batch_id))
-                db.execute(
-                    "UPDATE batches SET n_entries = ?, n_bytes = ? WHERE batch_id = ?", (count, len(body), batch_id)
-                )
-                db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (pack_body(body), batch_id))
-                return body, count
-        return unpack_body(bytes(stored)), count
+                stored, size = pack_entries([e.data for e in _live_entries(db, batch_id)])
+                db.execute("UPDATE batches SET n_entries = ?, n_bytes = ? WHERE batch_id = ?", (count, size, batch_id))
+                db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (stored, batch_id))
+        return stored_body(bytes(stored)), count
 
     def accepted(self, batch_id: int, token: str) -> None:
         """The batch got its 202 and operation token: never send it again (unless its report is lost)."""
@@ -274,14 +272,14 @@ class Batches:
             _move(db, batch_id, state, BatchEvent.SPLIT, now)
             ids: list[int] = []
             for part in parts:
-                body = batch_body(e.data for e in part)
+                packed, size = pack_entries([e.data for e in part])
                 cur = db.execute(
                     "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    (run_id, batch_id, BatchState.PENDING.value, len(part), len(body), now),
+                    (run_id, batch_id, BatchState.PENDING.value, len(part), size, now),
                 )
                 ids.append(rowid(cur))
-                db.execute("INSERT INTO bodies VALUES (?, ?)", (ids[-1], pack_body(body)))
+                db.execute("INSERT INTO bodies VALUES (?, ?)", (ids[-1], packed))
                 db.executemany(
                     "UPDATE items SET batch_id = ? WHERE run_id = ? AND position = ?",
                     [(ids[-1], run_id, e.position) for e in part],

@@ -115,7 +115,7 @@ _MIGRATE_1_TO_2: Final = (
     "UPDATE items SET status = 'queued' WHERE status = 'accepted'",
 )
 # Version 2 -> 3: bodies are stored compressed. Nothing to convert (a raw body still reads, see
-# bodies.unpack_body); the version tells an older SDK, which would send a compressed body as it is, to
+# bodies.stored_body); the version tells an older SDK, which would send a compressed body as it is, to
 # refuse the file.
 
 

@@ -85,8 +85,9 @@ class Sender:
         """One attempt: the body read from the journal, paced, posted once. Returns the entry count, the
         operation token or the error, and when it went out; ``None`` when nothing is left to send.
 
-        The body (up to ``max_batch_bytes``) lives only here: it is dropped with the answer, before
-        the answer is journaled or a retry waits."""
+        The body lives only here, compressed (:class:`~criteo_catalog_sdk.body.CompressedBody`: a tenth
+        of its size, decompressed as it streams): it is dropped with the answer, before the answer is
+        journaled or a retry waits."""
         state = self.state
         prepared = await state.journal_call(state.journal.batches.prepare, batch_id)
         if prepared is None:

@@ -29,7 +29,7 @@ def test_a_recorded_batch_survives_reopening_byte_for_byte(path: Path) -> None:
         prepared = j.batches.prepare(bid)
         assert prepared is not None
         body, count = prepared
-        assert body == b'{"entries":[' + b",".join(e.data for e in entries) + b"]}" and count == 3
+        assert bytes(body) == b'{"entries":[' + b",".join(e.data for e in entries) + b"]}" and count == 3
         assert j.batches.get(bid).sends == 1 and j.batches.get(bid).n_bytes == len(body)
         assert j.batches.keys(bid) == ["a", "b", "c"]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from criteo_catalog_sdk.body import CompressedBody
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.journal import SCHEMA_VERSION, Journal, check_readable
 from criteo_catalog_sdk.push.states import BatchState
@@ -130,7 +131,7 @@ def test_a_version_1_file_is_migrated(path: Path) -> None:
         run = j.runs.start(M)
         assert run.resumed and run.run_id == 1
         prepared = j.batches.prepare(1)
-        assert prepared is not None and prepared[0] == b'{"entries":[' + pending.data + b"]}"
+        assert prepared is not None and bytes(prepared[0]) == b'{"entries":[' + pending.data + b"]}"
         assert [e.data for e in j.batches.entries(2)] == [accepted.data]
         assert [o.status for o in j.outcomes.iterate(1)] == ["pending", "pending"]
         assert j.batches.record(run.run_id, batch=[ins(3, "C", expirationDate="2030-01-01")]) is not None
@@ -149,7 +150,9 @@ def test_bodies_are_stored_compressed_and_sent_as_recorded(path: Path) -> None:
         assert batch_id is not None
         (stored,) = j._db.conn.execute("SELECT body FROM bodies WHERE batch_id = ?", (batch_id,)).fetchone()
         assert bytes(stored[:4]) == b"\x28\xb5\x2f\xfd" and len(stored) * 10 < len(body)  # a zstd frame
-        assert j.batches.prepare(batch_id) == (body, 50)
+        prepared = j.batches.prepare(batch_id)
+        assert prepared is not None and isinstance(prepared[0], CompressedBody)  # sent as it decompresses
+        assert (bytes(prepared[0]), len(prepared[0]), prepared[1]) == (body, len(body), 50)
         assert [e.data for e in j.batches.entries(batch_id)] == [e.data for e in entries]
 
 

@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.errors import RateLimitError
 from criteo_catalog_sdk.push.pipeline import state as state_module
 from tests.fakes.push_api import FakeApi, catalog, run
@@ -53,7 +54,7 @@ class SlowApi(FakeApi):
         self.most_in_flight = 0
         self.largest = 0
 
-    async def submit(self, body: bytes) -> str:
+    async def submit(self, body: EncodedBody) -> str:
         self.in_flight += len(body)
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         self.largest = max(self.largest, len(body))
