@@ -105,6 +105,20 @@ class SendQueue:
         return len(self._waiting)
 
     @property
+    def bytes_waiting(self) -> int:
+        """The request bytes of the batches waiting to be sent."""
+        return sum(self._sizes.get(b, 0) for b in self._waiting)
+
+    def has_room(self, *, max_waiting: int, max_outstanding: int) -> bool:
+        """Whether another recorded batch may join: fewer than ``max_waiting`` batches waiting, of fewer
+        request bytes than ``max_bytes`` (the reader stays ahead of the senders by about what they may
+        have in flight: the guard holds the product keys of every waiting batch, so a lead counted in
+        batches alone would grow with their size), and fewer than ``max_outstanding`` not finished."""
+        if len(self._waiting) >= max_waiting or len(self.guard) >= max_outstanding:
+            return False
+        return self.max_bytes is None or self.bytes_waiting < self.max_bytes
+
+    @property
     def outstanding(self) -> int:
         """Batches registered and not finished: waiting, being sent, or awaiting their report."""
         return len(self.guard)

@@ -57,3 +57,28 @@ def test_a_split_batch_hands_its_bytes_to_its_parts() -> None:
     q.split(1, [(2, ["a"], 45), (3, ["b"], 45)])
     assert q.bytes_in_flight == 0
     assert q.take() == 2 and q.take() == 3 and q.bytes_in_flight == 90
+
+
+def test_the_reader_stays_ahead_by_a_few_batches_and_bytes_and_registered_batches() -> None:
+    q = SendQueue(max_bytes=100)
+    room = lambda: q.has_room(max_waiting=3, max_outstanding=5)  # noqa: E731
+    assert room()
+    q.add(1, ["a"], 60)
+    assert room()  # 60 bytes waiting
+    q.add(2, ["b"], 40)
+    assert not room()  # 100 bytes waiting: as many as may be in flight
+    assert q.take() == 1 and q.bytes_waiting == 40 and room()
+    q.add(3, ["c"], 1)
+    q.add(4, ["d"], 1)
+    assert q.waiting == 3 and not room()  # three batches waiting, however small
+    assert q.take() == 2 and room()
+    q.answered(1)
+    q.answered(2)
+    assert q.take() == 3 and q.take() == 4 and room()
+    q.add(5, ["e"], 1)
+    assert q.waiting == 1 and q.outstanding == 5 and not room()  # five registered, four awaiting reports
+    q.finish(1)
+    assert room()
+    unbounded = SendQueue()
+    unbounded.add(1, ["a"], 10**9)
+    assert unbounded.has_room(max_waiting=2, max_outstanding=5)

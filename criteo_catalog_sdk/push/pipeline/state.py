@@ -182,7 +182,7 @@ class PushState:
 
     def has_room(self) -> bool:
         """Whether the reader may record another batch (a few ahead of the senders, bounded overall)."""
-        return self.queue.waiting < 2 * self.options.concurrency and self.queue.outstanding < MAX_OUTSTANDING
+        return self.queue.has_room(max_waiting=2 * self.options.concurrency, max_outstanding=MAX_OUTSTANDING)
 
     async def done_reading(self) -> None:
         """No batch will be added any more."""
