@@ -5,8 +5,8 @@ feed and for a Google Merchant Center XML (RSS 2.0) feed of the same products.
 
 The feeds are generated into a temporary folder (deleted afterwards). Each push runs in a child
 process of its own (``python -m bench.b5_memory --child ...``): ``CatalogClient.push(read_feed(path))``
-with ``wait=True``, as ``criteo-catalog push FEED`` does (its large freed buffers returned to the system,
-:func:`criteo_catalog_sdk.heap.release_large_buffers`), against the simulator in another process,
+with ``wait=True``, as ``criteo-catalog push FEED`` does (its heap set up to stay flat,
+:func:`criteo_catalog_sdk.heap.keep_memory_flat`), against the simulator in another process,
 whose rate limit is raised to :data:`RATE` products/s so that a million products take about a
 minute. The figure is the peak resident set size of that child (``VmHWM``, see :func:`peak_rss_mb`),
 large feed over small feed (goal <= 1.2), and the large feed's peak in MB (goal < 250), for each
@@ -41,10 +41,10 @@ MAX_PROBE_SECONDS = 0.25
 def child(feed: str, url: str, merchant_id: int, rate: float) -> None:
     """The measured process: push ``feed`` and print one JSON line (summary, seconds)."""
     from criteo_catalog_sdk import CatalogClient, PollPolicy
-    from criteo_catalog_sdk.heap import release_large_buffers
+    from criteo_catalog_sdk.heap import keep_memory_flat
     from criteo_catalog_sdk.push.feeds import read_feed
 
-    release_large_buffers()  # as the command line does at start (criteo_catalog_sdk.heap)
+    keep_memory_flat()  # as the command line does at start (criteo_catalog_sdk.heap)
 
     polling = PollPolicy(initial_delay=0.2, multiplier=1.5, max_delay=1.0)
     started = time.perf_counter()

@@ -66,3 +66,69 @@ def test_without_it_glibc_serves_it_from_a_heap() -> None:
 def test_a_threshold_the_user_set_in_the_environment_is_left_alone() -> None:
     tuned, mapped = run_child("tune", MALLOC_MMAP_THRESHOLD_="8388608")
     assert (tuned, mapped) == ("False", 0)  # the user's 8 MB threshold: a 2 MB buffer from the heap
+
+
+ARENAS_CHILD = textwrap.dedent(
+    """
+    import ctypes, os, sys, tempfile, threading
+    from criteo_catalog_sdk.heap import share_one_heap
+
+    shared = share_one_heap() if sys.argv[1] == "share" else False
+    kept = []
+
+    def allocate():
+        kept.append([bytes(200) + bytes([i % 256]) for i in range(2000)])  # malloc'd on this thread
+
+    threads = [threading.Thread(target=allocate) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    libc = ctypes.CDLL(None)
+    libc.fopen.restype = ctypes.c_void_p
+    libc.fopen.argtypes = (ctypes.c_char_p, ctypes.c_char_p)
+    libc.malloc_info.argtypes = (ctypes.c_int, ctypes.c_void_p)
+    libc.fclose.argtypes = (ctypes.c_void_p,)
+    path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
+    stream = libc.fopen(path.encode(), b"w")
+    libc.malloc_info(0, stream)
+    libc.fclose(stream)
+    print(shared, open(path).read().count("<heap nr="))
+    """
+)
+
+
+def heaps_of_child(mode: str, **env: str) -> tuple[str, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", ARENAS_CHILD, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env,
+    )
+    shared, heaps = out.stdout.split()
+    return shared, int(heaps)
+
+
+def test_after_share_one_heap_every_thread_allocates_from_one_heap() -> None:
+    assert heaps_of_child("share") == ("True", 1)
+
+
+def test_without_it_threads_get_heaps_of_their_own() -> None:
+    """The behaviour the setting works around."""
+    shared, heaps = heaps_of_child("default")
+    assert shared == "False" and heaps > 1
+
+
+def test_an_arena_limit_the_user_set_in_the_environment_is_left_alone() -> None:
+    shared, heaps = heaps_of_child("share", MALLOC_ARENA_MAX="8")
+    assert shared == "False" and heaps > 1
+
+
+def test_keep_memory_flat_applies_both_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from criteo_catalog_sdk import heap
+
+    applied: list[str] = []
+    monkeypatch.setattr(heap, "release_large_buffers", lambda: applied.append("threshold") or True)
+    monkeypatch.setattr(heap, "share_one_heap", lambda: applied.append("one heap") or False)
+    assert heap.keep_memory_flat() is True and applied == ["threshold", "one heap"]

@@ -36,7 +36,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
 from criteo_catalog_sdk.cli import delete, push, push_many, report, simulator, stats, validate
 from criteo_catalog_sdk.cli.exit_codes import CommandError, ExitCode, exit_code_of, help_epilog
 from criteo_catalog_sdk.cli.options import global_options, with_retry_help
-from criteo_catalog_sdk.heap import release_large_buffers
+from criteo_catalog_sdk.heap import keep_memory_flat
 
 __all__ = ["COMMANDS", "CatalogGroup", "main"]
 
@@ -58,7 +58,7 @@ class CatalogGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         argv = list(sys.argv[1:] if args is None else args)
         _quiet_library_logs()
-        release_large_buffers()  # a long push's memory stays flat (see criteo_catalog_sdk.heap)
+        keep_memory_flat()  # a long push's memory stays flat (see criteo_catalog_sdk.heap)
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
