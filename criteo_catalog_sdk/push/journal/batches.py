@@ -10,9 +10,10 @@ make them (how to halve a batch, whether to resubmit a lost report: the pipeline
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
@@ -137,13 +138,6 @@ class Batches:
           again after a resume (same position) replaces its previous row.
         """
         settled = settled if settled is not None else Settled()
-        rows: list[tuple[Any, ...]] = []
-        for r in settled.rejected:
-            key = r.product_id.lower() if r.product_id is not None else None
-            rows.append((run_id, r.position, key, r.product_id, None, None, None, ItemStatus.REJECTED.value,
-                         "client", issues_json(r.issues), None, 0, None))  # fmt: skip
-        rows.extend(_item(run_id, e, None, _UNCHANGED, False) for e in settled.unchanged)
-        rows.extend(_item(run_id, e, None, _SUPERSEDED, False) for e in settled.superseded)
         with self._db.tx() as db:
             merchant_id = _merchant(db, run_id)
             batch_id: int | None = None
@@ -155,12 +149,15 @@ class Batches:
                 )
                 batch_id = rowid(cur)
                 db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))
-                rows.extend(_item(run_id, e, batch_id, _QUEUED, e.position in refreshes) for e in batch)
+                del packed
                 mark_unknown(db, merchant_id, [e.key for e in batch])
-            newest, kept = _newest(rows)
+            newest, kept = _newest(itertools.chain(settled.unchanged, batch))
             _supersede_earlier(db, run_id, merchant_id, newest)
+            # The rows are made as SQLite takes them, not listed first: a batch's rows, thousands of
+            # tuples, would otherwise sit beside its entries.
+            rows = _rows(run_id, batch_id, batch, settled, refreshes)
             if kept != len(newest):  # a key twice among these rows (rare): the earlier one is superseded
-                rows = [_superseded_if_older(r, newest) for r in rows]
+                rows = (_superseded_if_older(r, newest) for r in rows)
             db.executemany(_INSERT_ITEM, rows)
             if input_pos is not None:
                 db.execute("UPDATE runs SET input_pos = MAX(input_pos, ?) WHERE run_id = ?", (input_pos, run_id))
@@ -344,18 +341,33 @@ def _move(
     return new
 
 
-def _newest(rows: Iterable[tuple[Any, ...]]) -> tuple[dict[str, int], int]:
-    """Each key's latest position among the rows of a version to send or keep (queued or unchanged),
-    and how many such rows there are (as many as keys: no key twice)."""
+def _rows(
+    run_id: int, batch_id: int | None, batch: Iterable[PreparedEntry], settled: Settled, refreshes: Container[int]
+) -> Iterator[tuple[Any, ...]]:
+    """The item rows of a record: inputs refused, unchanged, superseded, then the batch's entries."""
+    for r in settled.rejected:
+        key = r.product_id.lower() if r.product_id is not None else None
+        yield (run_id, r.position, key, r.product_id, None, None, None, ItemStatus.REJECTED.value,
+               "client", issues_json(r.issues), None, 0, None)  # fmt: skip
+    for e in settled.unchanged:
+        yield _item(run_id, e, None, _UNCHANGED, False)
+    for e in settled.superseded:
+        yield _item(run_id, e, None, _SUPERSEDED, False)
+    for e in batch:
+        yield _item(run_id, e, batch_id, _QUEUED, e.position in refreshes)
+
+
+def _newest(kept: Iterable[PreparedEntry]) -> tuple[dict[str, int], int]:
+    """Each key's latest position among the entries of a version to send or keep (a batch's, or
+    unchanged ones), and how many entries there are (as many as keys: no key twice)."""
     newest: dict[str, int] = {}
-    kept = 0
-    for row in rows:
-        key, pos, status = row[2], row[1], row[7]
-        if key is not None and status in _KEPT:
-            kept += 1
-            if pos > newest.get(key, -(2**63)):
-                newest[key] = pos
-    return newest, kept
+    count = 0
+    for e in kept:
+        count += 1
+        key, pos = e.key, e.position
+        if pos > newest.get(key, -(2**63)):
+            newest[key] = pos
+    return newest, count
 
 
 def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[Any, ...]:
