@@ -21,8 +21,9 @@ import os
 import time
 from collections.abc import Callable
 
-from criteo_catalog_sdk.push.journal.batches import Batches, BatchInfo, Settled
+from criteo_catalog_sdk.push.journal.batches import Batches, BatchInfo
 from criteo_catalog_sdk.push.journal.db import SCHEMA_VERSION, Database, check_readable
+from criteo_catalog_sdk.push.journal.items import Settled
 from criteo_catalog_sdk.push.journal.outcomes import Outcomes
 from criteo_catalog_sdk.push.journal.runs import RunInfo, Runs
 from criteo_catalog_sdk.push.journal.synced import UNKNOWN_DIGEST, DeletionCounts, Synced, SyncedRow

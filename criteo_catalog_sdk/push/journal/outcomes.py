@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from criteo_catalog_sdk.issue import Issue
-from criteo_catalog_sdk.push.journal.batches import _merchant, _move, _state, issues_json
+from criteo_catalog_sdk.push.journal.batches import _merchant, _move, _state
 from criteo_catalog_sdk.push.journal.db import Database
+from criteo_catalog_sdk.push.journal.items import issues_json
 from criteo_catalog_sdk.push.journal.synced import confirm
 from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation, entry_refs, names_entries
 from criteo_catalog_sdk.push.result import ProductOutcome, Stage, Summary

@@ -1,0 +1,159 @@
+"""The item rows a record writes, and what they do to earlier lines of the same products.
+
+:meth:`~criteo_catalog_sdk.push.journal.batches.Batches.record` writes one row per input settled
+since the previous record (refused by the SDK, skipped by delta sync, replaced inside the open batch)
+and per entry of the sealed batch. A recorded version of a product supersedes the earlier lines of
+the same product in the run; one already sent makes its synced version unknown, so that the next
+delta push sends the product again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from collections.abc import Container, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from criteo_catalog_sdk.issue import Issue
+from criteo_catalog_sdk.push.journal.db import IN_CHUNK, marks
+from criteo_catalog_sdk.push.journal.synced import mark_unknown
+from criteo_catalog_sdk.push.states import SENT, SENT_OR_KEPT, ItemStatus, sql_values
+from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected
+
+__all__ = ["Settled", "issues_json", "write_items"]
+
+_INSERT_ITEM: Final = (
+    "INSERT OR REPLACE INTO items (run_id, position, key, product_id, method, batch_id, digest, status,"
+    " stage, errors, warnings, refresh, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SENT_OR_KEPT_SQL: Final = sql_values(SENT_OR_KEPT)
+_SENT: Final = frozenset(s.value for s in SENT)
+
+
+@dataclass(slots=True)
+class Settled:
+    """Inputs settled without a batch since the last record: refused by the SDK, skipped by delta sync,
+    or replaced by a later occurrence inside the open batch."""
+
+    rejected: list[Rejected] = field(default_factory=list)
+    unchanged: list[PreparedEntry] = field(default_factory=list)
+    superseded: list[PreparedEntry] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rejected) + len(self.unchanged) + len(self.superseded)
+
+    def clear(self) -> None:
+        """Forget them (they were recorded)."""
+        self.rejected, self.unchanged, self.superseded = [], [], []
+
+
+def issues_json(issues: Iterable[Issue]) -> str | None:
+    """Issues as stored (JSON), ``None`` for none."""
+    found = [i.to_dict() for i in issues]
+    return json.dumps(found, ensure_ascii=False) if found else None
+
+
+def _duplicate(product_id: str | None, later: int | None) -> str | None:
+    where = f" (position {later})" if later is not None else ""
+    issue = Issue("DuplicateId", f"{product_id!r} appears again later in the input{where}; the later one wins", "id")
+    return issues_json([issue])
+
+
+#: Stored status values, looked up once (an enum's ``.value`` is a Python call: not one per product).
+_QUEUED: Final = ItemStatus.QUEUED.value
+_UNCHANGED: Final = ItemStatus.UNCHANGED.value
+_SUPERSEDED: Final = ItemStatus.SUPERSEDED.value
+_KEPT: Final = frozenset((_QUEUED, _UNCHANGED))
+
+
+def _item(run_id: int, e: PreparedEntry, batch_id: int | None, status: str, refresh: bool) -> tuple[Any, ...]:
+    superseded = status == _SUPERSEDED
+    stage = "client" if superseded else None
+    errors = _duplicate(e.product_id, None) if superseded else None
+    return (run_id, e.position, e.key, e.product_id, e.method, batch_id, e.digest, status, stage, errors,
+            None, int(refresh), e.expires)  # fmt: skip
+
+
+def write_items(
+    db: sqlite3.Connection,
+    run_id: int,
+    merchant_id: int,
+    batch_id: int | None,
+    batch: Sequence[PreparedEntry],
+    settled: Settled,
+    refreshes: Container[int],
+) -> None:
+    """Write the rows of a record (in its transaction): the inputs ``settled``, then the entries of
+    ``batch`` (``batch_id``) as queued; earlier lines of the run with the same keys become superseded."""
+    newest, kept = _newest(itertools.chain(settled.unchanged, batch))
+    _supersede_earlier(db, run_id, merchant_id, newest)
+    # The rows are made as SQLite takes them, not listed first: a batch's rows, thousands of tuples,
+    # would otherwise sit beside its entries.
+    rows = _rows(run_id, batch_id, batch, settled, refreshes)
+    if kept != len(newest):  # a key twice among these rows (rare): the earlier one is superseded
+        rows = (_superseded_if_older(r, newest) for r in rows)
+    db.executemany(_INSERT_ITEM, rows)
+
+
+def _rows(
+    run_id: int, batch_id: int | None, batch: Iterable[PreparedEntry], settled: Settled, refreshes: Container[int]
+) -> Iterator[tuple[Any, ...]]:
+    """The item rows of a record: inputs refused, unchanged, superseded, then the batch's entries."""
+    for r in settled.rejected:
+        key = r.product_id.lower() if r.product_id is not None else None
+        yield (run_id, r.position, key, r.product_id, None, None, None, ItemStatus.REJECTED.value,
+               "client", issues_json(r.issues), None, 0, None)  # fmt: skip
+    for e in settled.unchanged:
+        yield _item(run_id, e, None, _UNCHANGED, False)
+    for e in settled.superseded:
+        yield _item(run_id, e, None, _SUPERSEDED, False)
+    for e in batch:
+        yield _item(run_id, e, batch_id, _QUEUED, e.position in refreshes)
+
+
+def _newest(kept: Iterable[PreparedEntry]) -> tuple[dict[str, int], int]:
+    """Each key's latest position among the entries of a version to send or keep (a batch's, or
+    unchanged ones), and how many entries there are (as many as keys: no key twice)."""
+    newest: dict[str, int] = {}
+    count = 0
+    for e in kept:
+        count += 1
+        key, pos = e.key, e.position
+        if pos > newest.get(key, -(2**63)):
+            newest[key] = pos
+    return newest, count
+
+
+def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[Any, ...]:
+    # Two occurrences of one key recorded in the same call (a batch entry and a later unchanged one).
+    key, pos, status = row[2], row[1], row[7]
+    if key is None or status not in _KEPT or pos >= newest[key]:
+        return row
+    return (*row[:7], _SUPERSEDED, "client", _duplicate(row[3], newest[key]), None, row[11], row[12])
+
+
+def _supersede_earlier(db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int]) -> None:
+    """Earlier items of the run with the keys of ``newest`` become superseded; a version already sent
+    (Criteo may hold it) makes its synced version unknown, so that the next delta push sends the product."""
+    keys = list(newest)
+    stale: list[tuple[str | None, int, int]] = []
+    forget: list[str] = []
+    for start in range(0, len(keys), IN_CHUNK):
+        part = keys[start : start + IN_CHUNK]
+        for pos, key, pid, status, sends in db.execute(
+            "SELECT i.position, i.key, i.product_id, i.status, b.sends FROM items i INDEXED BY items_key"  # noqa: S608
+            " LEFT JOIN batches b ON b.batch_id = i.batch_id"
+            f" WHERE i.run_id = ? AND i.key IN ({marks(len(part))}) AND i.status IN {_SENT_OR_KEPT_SQL}",
+            (run_id, *part),
+        ):
+            if pos < newest[key]:
+                stale.append((_duplicate(pid, newest[key]), run_id, pos))
+                if status in _SENT or (sends or 0) > 0:  # Criteo may hold that version
+                    forget.append(key)
+    db.executemany(
+        "UPDATE items SET status = 'superseded', stage = 'client', errors = ? WHERE run_id = ? AND position = ?",
+        stale,
+    )
+    mark_unknown(db, merchant_id, forget)
