@@ -42,16 +42,22 @@ CHILD = textwrap.dedent(
 )
 
 
-def run_child(mode: str, **env: str) -> tuple[str, int]:
+def child_says(script: str, mode: str, unset: str, **env: str) -> tuple[str, int]:
+    """What a child running ``script`` prints (whether it set the setting, a count), ``unset`` removed
+    from its environment and ``env`` added."""
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode],
+        [sys.executable, "-c", script, mode],
         capture_output=True,
         text=True,
         check=True,
-        env={k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"} | env,
+        env={k: v for k, v in os.environ.items() if k != unset} | env,
     )
-    tuned, mapped = out.stdout.split()
-    return tuned, int(mapped)
+    applied, count = out.stdout.split()
+    return applied, int(count)
+
+
+def run_child(mode: str, **env: str) -> tuple[str, int]:
+    return child_says(CHILD, mode, "MALLOC_MMAP_THRESHOLD_", **env)
 
 
 def test_after_release_large_buffers_a_large_buffer_is_mapped_even_after_a_larger_one_was_freed() -> None:
@@ -99,15 +105,7 @@ ARENAS_CHILD = textwrap.dedent(
 
 
 def heaps_of_child(mode: str, **env: str) -> tuple[str, int]:
-    out = subprocess.run(
-        [sys.executable, "-c", ARENAS_CHILD, mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env,
-    )
-    shared, heaps = out.stdout.split()
-    return shared, int(heaps)
+    return child_says(ARENAS_CHILD, mode, "MALLOC_ARENA_MAX", **env)
 
 
 def test_after_share_one_heap_every_thread_allocates_from_one_heap() -> None:
