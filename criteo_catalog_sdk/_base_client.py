@@ -196,24 +196,28 @@ class BaseClient(Generic[_HttpT, _SleepT]):
         return _core.stats_call(self._version, merchant_id, last_num_hours)
 
     def _request(self, call: _core.Call[Any]) -> httpx.Request:
+        content, headers = self._content(call)
         return self._http.build_request(
             call.method,
             self._base_url + call.path,
-            content=self._content(call.content),
+            content=content,
             params=call.params,
-            headers=call.headers,
+            headers=headers,
             timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
 
-    def _content(self, body: EncodedBody | None) -> Any:
-        """What httpx sends of a body: a compressed one streamed, in the form this client's httpx takes;
-        whole, when the httpx client has request hooks (a hook may read ``request.content``, which a
-        streamed request does not have)."""
+    def _content(self, call: _core.Call[Any]) -> tuple[Any, Mapping[str, str]]:
+        """What httpx sends of a call's body, and the headers: a compressed body streamed, in the form
+        this client's httpx takes, stating its length (else httpx would send it chunked); whole when the
+        httpx client has request hooks (a hook may read ``request.content``, which a streamed request
+        does not have)."""
+        body = call.content
         if type(body) is not CompressedBody:
-            return body
+            return body, call.headers
         if self._http.event_hooks["request"]:
-            return bytes(body)
-        return body.async_chunks() if isinstance(self._http, httpx.AsyncClient) else body
+            return bytes(body), call.headers
+        stream = body.async_chunks() if isinstance(self._http, httpx.AsyncClient) else body
+        return stream, {**call.headers, "Content-Length": str(len(body))}
 
     def _answered(self, call: _core.Call[T], response: httpx.Response, attempt: int, started: float) -> T:
         """What an answer means, after the bookkeeping of every answer: the lifecycle and rate-limit

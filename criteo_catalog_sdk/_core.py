@@ -17,7 +17,7 @@ import httpx
 
 from criteo_catalog_sdk._lenient import loads
 from criteo_catalog_sdk.api_versions import API_VERSIONS, ENV_API_VERSION, ApiVersion
-from criteo_catalog_sdk.body import CompressedBody, EncodedBody
+from criteo_catalog_sdk.body import EncodedBody
 from criteo_catalog_sdk.errors import (
     ApiError,
     ApiVersionGoneError,
@@ -62,9 +62,7 @@ class Call(Generic[T]):
 
     @property
     def headers(self) -> Mapping[str, str]:
-        """The request headers specific to this call (a streamed body states its length: not chunked)."""
-        if type(self.content) is CompressedBody:
-            return {**JSON_HEADERS, "Content-Length": str(len(self.content))}
+        """The request headers specific to this call."""
         return JSON_HEADERS if self.content is not None else ACCEPT_JSON
 
 

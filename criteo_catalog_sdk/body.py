@@ -45,11 +45,6 @@ class CompressedBody:
         self._frame = frame
         self._size = size
 
-    @property
-    def frame(self) -> bytes:
-        """The compressed frame."""
-        return self._frame
-
     def __len__(self) -> int:
         return self._size
 

@@ -67,7 +67,10 @@ class SendQueue:
     @property
     def bytes_in_flight(self) -> int:
         """The request bytes of the batches taken and not answered yet (a few: at most ``concurrency``)."""
-        return sum(self._sizes.get(b, 0) for b in self._sending)
+        return self._bytes_of(self._sending)
+
+    def _bytes_of(self, batches: Iterable[int]) -> int:
+        return sum(self._sizes.get(b, 0) for b in batches)
 
     def _fits(self, nbytes: int) -> bool:
         if self.max_bytes is None or not self._sending:
@@ -107,7 +110,7 @@ class SendQueue:
     @property
     def bytes_waiting(self) -> int:
         """The request bytes of the batches waiting to be sent."""
-        return sum(self._sizes.get(b, 0) for b in self._waiting)
+        return self._bytes_of(self._waiting)
 
     def has_room(self, *, max_waiting: int, max_outstanding: int) -> bool:
         """Whether another recorded batch may join: fewer than ``max_waiting`` batches waiting, of fewer
