@@ -37,11 +37,6 @@ class Batch:
         """The request body."""
         return batch_body(e.data for e in self.entries)
 
-    @property
-    def keys(self) -> list[str]:
-        """The product keys of the batch, in order."""
-        return [e.key for e in self.entries]
-
     def __len__(self) -> int:
         return len(self.entries)
 

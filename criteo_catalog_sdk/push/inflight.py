@@ -1,13 +1,19 @@
-"""The in-flight ids guard: a product id is never in two in-flight batches, and versions keep their order.
+"""The in-flight guard: a newer version of a product never leaves while an older one is unsettled.
 
-Batches are registered in the order they were built. A batch may start only when, for each of its
-product keys, it is the oldest registered batch holding that key; it keeps the keys until the
-pipeline finishes it (terminal report, or given up). So a newer version of a product is never sent
-while an older one is in flight or waiting (for pacing, a retry, a 413 split or a 404 resubmission),
-and an older one can never overtake it. A split batch's halves take its place in every queue.
+A batch is registered with its **blockers**: the unfinished batches holding an earlier line of one of
+its products, which the journal finds when it records the batch (it looks those lines up anyway, to
+supersede them: :meth:`~criteo_catalog_sdk.push.journal.batches.Batches.record`). The batch may start
+only when every blocker has finished (terminal report, or given up). So a product id is never in two
+in-flight batches, and a newer version is never sent while an older one is in flight or waiting (for
+pacing, a retry, a 413 split or a 404 resubmission). A split batch's parts take its place: they wait
+for what it waited for, and what waited for it waits for them.
+
+The guard holds batch ids, never product keys: its memory does not grow with the size of batches.
+A blocker may be a batch the guard has already finished (ignored) or one it has not been told of yet
+(the parts of a split, which the journal may record before the guard hears of them: waited for).
 
 Pure and synchronous: the async scheduler asks :meth:`InFlightGuard.can_start` and waits on its own
-condition when the answer is no. Memory: the keys of registered batches only.
+condition when the answer is no.
 """
 
 from __future__ import annotations
@@ -16,55 +22,37 @@ from collections.abc import Iterable, Sequence
 
 
 class InFlightGuard:
-    """Tracks which batch holds which product key, in registration order.
-
-    Cheap for the common case, a key held by one batch (an int, not a queue), and ``can_start`` is a
-    counter lookup: each batch counts the keys on which an older batch is still ahead of it.
-    """
+    """Which registered batch waits for which, by batch id."""
 
     def __init__(self) -> None:
-        self._holders: dict[str, int | list[int]] = {}  # key -> the batch holding it, or those, oldest first
-        self._keys: dict[int, tuple[str, ...]] = {}  # registered batch -> its distinct keys
-        self._behind: dict[int, int] = {}  # registered batch -> keys on which an older batch is ahead
+        self._waits_for: dict[int, set[int]] = {}  # registered batch -> blockers not finished yet
+        self._waiters: dict[int, set[int]] = {}  # blocker -> the registered batches waiting for it
+        self._finished: set[int] = set()  # finished or replaced: ignored as a blocker (a few ints a batch)
         self._started: set[int] = set()
 
-    def register(self, batch_id: int, keys: Iterable[str]) -> None:
-        """Queue a new batch behind every registered batch sharing one of its keys."""
-        if batch_id in self._keys:
+    def _check_new(self, batch_id: int) -> None:
+        if batch_id in self._waits_for or batch_id in self._finished:
             raise ValueError(f"batch {batch_id} is already registered")
-        distinct = tuple(dict.fromkeys(keys))
-        self._keys[batch_id] = distinct
-        holders = self._holders
-        behind = 0
-        for k in distinct:
-            held = holders.get(k)
-            if held is None:
-                holders[k] = batch_id
-            else:
-                behind += 1
-                if type(held) is int:
-                    holders[k] = [held, batch_id]
-                else:
-                    held.append(batch_id)  # type: ignore[union-attr]
-        self._behind[batch_id] = behind
 
-    def _queue(self, key: str) -> list[int]:
-        held = self._holders[key]
-        return [held] if type(held) is int else list(held)  # type: ignore[arg-type]
+    def _wait(self, batch_id: int, blockers: Iterable[int]) -> None:
+        waits = self._waits_for.setdefault(batch_id, set())
+        for blocker in blockers:
+            if blocker != batch_id and blocker not in self._finished:
+                waits.add(blocker)
+                self._waiters.setdefault(blocker, set()).add(batch_id)
+
+    def register(self, batch_id: int, blockers: Iterable[int] = ()) -> None:
+        """A new batch that may start only after ``blockers`` (batch ids) have finished."""
+        self._check_new(batch_id)
+        self._wait(batch_id, blockers)
 
     def blockers(self, batch_id: int) -> set[int]:
-        """The older batches that must finish before ``batch_id`` may start (empty: it may start)."""
-        out: set[int] = set()
-        for k in self._keys[batch_id]:
-            for other in self._queue(k):
-                if other == batch_id:
-                    break
-                out.add(other)
-        return out
+        """The batches that must finish before ``batch_id`` may start (empty: it may start)."""
+        return set(self._waits_for[batch_id])
 
     def can_start(self, batch_id: int) -> bool:
-        """Whether every key of the batch is free of older batches."""
-        return self._behind[batch_id] == 0
+        """Whether every blocker of the batch has finished."""
+        return not self._waits_for[batch_id]
 
     def start(self, batch_id: int) -> None:
         """Mark the batch in flight; raises ``RuntimeError`` if it may not start yet."""
@@ -72,68 +60,38 @@ class InFlightGuard:
             raise RuntimeError(f"batch {batch_id} is blocked by {sorted(self.blockers(batch_id))}")
         self._started.add(batch_id)
 
-    def _drop(self, key: str, batch_id: int) -> None:
-        """``batch_id`` leaves the queue of ``key``; the next one, if it becomes first, is one key freer."""
-        held = self._holders[key]
-        if type(held) is int:
-            del self._holders[key]
-            return
-        queue: list[int] = held  # type: ignore[assignment]
-        first = queue[0] == batch_id
-        queue.remove(batch_id)
-        if first:
-            self._behind[queue[0]] -= 1
-        if len(queue) == 1:
-            self._holders[key] = queue[0]
+    def _forget(self, batch_id: int) -> set[int]:
+        """Unregister a batch (it counts as finished from now on); returns the batches waiting for it."""
+        for blocker in self._waits_for.pop(batch_id):
+            self._waiters[blocker].discard(batch_id)
+        self._started.discard(batch_id)
+        self._finished.add(batch_id)
+        return self._waiters.pop(batch_id, set())
 
     def finish(self, batch_id: int) -> None:
-        """Release the batch's keys (report terminal, or the batch given up)."""
-        for k in self._keys.pop(batch_id):
-            self._drop(k, batch_id)
-        del self._behind[batch_id]
-        self._started.discard(batch_id)
+        """The batch is settled (report terminal, or given up): the batches waiting for it are freer."""
+        for waiter in self._forget(batch_id):
+            self._waits_for[waiter].discard(batch_id)
 
-    def replace(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str]]]) -> None:
-        """Put the parts of a split batch (``(new_id, keys)`` in sending order) in its place.
-
-        Each part inherits the batch's position in the queue of each of its keys, so a newer version
-        of one of those products queued behind the batch stays behind the parts.
-        """
-        old = self._keys[batch_id]
-        owner: dict[str, int] = {}
-        for new_id, keys in parts:
-            if new_id in self._keys:
-                raise ValueError(f"batch {new_id} is already registered")
-            for k in dict.fromkeys(keys):
-                if k not in old or k in owner:
-                    raise ValueError(f"key {k!r} does not belong to batch {batch_id} or is in two parts")
-                owner[k] = new_id
-        del self._keys[batch_id]
-        del self._behind[batch_id]
-        self._started.discard(batch_id)
-        for new_id, keys in parts:
-            self._keys[new_id] = tuple(dict.fromkeys(keys))
-            self._behind[new_id] = 0
-        for k in old:
-            held = self._holders[k]
-            if k not in owner:  # a key dropped from the parts (e.g. its entry was rejected)
-                self._drop(k, batch_id)
-                continue
-            if type(held) is int:
-                self._holders[k] = owner[k]
-                continue
-            queue: list[int] = held  # type: ignore[assignment]
-            i = queue.index(batch_id)
-            queue[i] = owner[k]
-            if i > 0:
-                self._behind[owner[k]] += 1
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._holders
+    def replace(self, batch_id: int, parts: Sequence[int]) -> None:
+        """Put the parts of a split batch (new ids, in sending order) in its place: each waits for the
+        batch's blockers, and every batch that waited for it waits for each part."""
+        for part in parts:
+            self._check_new(part)
+        if len(set(parts)) != len(parts):
+            raise ValueError(f"the parts of batch {batch_id} repeat an id: {list(parts)}")
+        blockers = set(self._waits_for[batch_id])
+        waiters = self._forget(batch_id)
+        for waiter in waiters:
+            self._waits_for[waiter].discard(batch_id)
+        for part in parts:
+            self._wait(part, blockers)
+            for waiter in waiters:
+                self._wait(waiter, (part,))
 
     def __len__(self) -> int:
         """Number of registered batches."""
-        return len(self._keys)
+        return len(self._waits_for)
 
     @property
     def in_flight(self) -> frozenset[int]:

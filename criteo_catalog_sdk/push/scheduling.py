@@ -34,15 +34,15 @@ class SendQueue:
         self._sizes: dict[int, int] = {}  # registered batch -> its request bytes
         self._sending: set[int] = set()  # taken, not answered yet
 
-    def add(self, batch_id: int, keys: Iterable[str], nbytes: int = 0) -> None:
-        """A newly recorded batch of ``nbytes`` request bytes: registered behind every older batch,
-        waiting at the back."""
-        self.register(batch_id, keys, nbytes)
+    def add(self, batch_id: int, blockers: Iterable[int] = (), nbytes: int = 0) -> None:
+        """A newly recorded batch of ``nbytes`` request bytes, waiting at the back; it may start once
+        ``blockers`` (the journal's answer: older batches holding its products) have finished."""
+        self.register(batch_id, blockers, nbytes)
         self._waiting.append(batch_id)
 
-    def register(self, batch_id: int, keys: Iterable[str], nbytes: int = 0) -> None:
+    def register(self, batch_id: int, blockers: Iterable[int] = (), nbytes: int = 0) -> None:
         """A batch that is not to be sent now (accepted, its report awaited) but holds its products."""
-        self.guard.register(batch_id, keys)
+        self.guard.register(batch_id, blockers)
         self._sizes[batch_id] = nbytes
 
     def requeue(self, batch_id: int) -> None:
@@ -67,10 +67,7 @@ class SendQueue:
     @property
     def bytes_in_flight(self) -> int:
         """The request bytes of the batches taken and not answered yet (a few: at most ``concurrency``)."""
-        return self._bytes_of(self._sending)
-
-    def _bytes_of(self, batches: Iterable[int]) -> int:
-        return sum(self._sizes.get(b, 0) for b in batches)
+        return sum(self._sizes.get(b, 0) for b in self._sending)
 
     def _fits(self, nbytes: int) -> bool:
         if self.max_bytes is None or not self._sending:
@@ -82,16 +79,15 @@ class SendQueue:
         flight. Idempotent."""
         self._sending.discard(batch_id)
 
-    def split(self, batch_id: int, parts: Sequence[tuple[int, Iterable[str], int]]) -> None:
-        """Replace a batch (after a 413) by its parts (id, keys, request bytes), which take its place and
-        go first."""
-        materialized = [(part_id, list(keys)) for part_id, keys, _ in parts]
-        self.guard.replace(batch_id, materialized)
+    def split(self, batch_id: int, parts: Sequence[tuple[int, int]]) -> None:
+        """Replace a batch (after a 413) by its parts (id, request bytes), which take its place and go
+        first."""
+        self.guard.replace(batch_id, [part_id for part_id, _ in parts])
         self.answered(batch_id)
         self._sizes.pop(batch_id, None)
-        for part_id, _, nbytes in parts:
+        for part_id, nbytes in parts:
             self._sizes[part_id] = nbytes
-        for part_id, _ in reversed(materialized):
+        for part_id, _ in reversed(parts):
             self._waiting.appendleft(part_id)
 
     def finish(self, batch_id: int) -> None:
@@ -107,19 +103,11 @@ class SendQueue:
         """Batches waiting to be sent."""
         return len(self._waiting)
 
-    @property
-    def bytes_waiting(self) -> int:
-        """The request bytes of the batches waiting to be sent."""
-        return self._bytes_of(self._waiting)
-
     def has_room(self, *, max_waiting: int, max_outstanding: int) -> bool:
-        """Whether another recorded batch may join: fewer than ``max_waiting`` batches waiting, of fewer
-        request bytes than ``max_bytes`` (the reader stays ahead of the senders by about what they may
-        have in flight: the guard holds the product keys of every waiting batch, so a lead counted in
-        batches alone would grow with their size), and fewer than ``max_outstanding`` not finished."""
-        if len(self._waiting) >= max_waiting or len(self.guard) >= max_outstanding:
-            return False
-        return self.max_bytes is None or self.bytes_waiting < self.max_bytes
+        """Whether another recorded batch may join: fewer than ``max_waiting`` batches waiting and fewer
+        than ``max_outstanding`` not finished. (A waiting batch costs no memory: its body is in the
+        journal, and the guard knows it by id.)"""
+        return len(self._waiting) < max_waiting and len(self.guard) < max_outstanding
 
     @property
     def outstanding(self) -> int:

@@ -29,6 +29,7 @@ __all__ = [
     "PUBLIC_STATUS",
     "SENT",
     "SENT_OR_KEPT",
+    "UNFINISHED",
     "BatchEvent",
     "BatchState",
     "ItemStatus",
@@ -86,6 +87,8 @@ BATCH_TRANSITIONS: Final[dict[tuple[BatchState, BatchEvent], BatchState]] = {
     (BatchState.ACCEPTED, BatchEvent.LOST): BatchState.PENDING,
     (BatchState.ACCEPTED, BatchEvent.GIVEN_UP): BatchState.FAILED,
 }
+#: Batch states something can still happen in (pending, accepted); the others are terminal.
+UNFINISHED: Final = tuple(dict.fromkeys(state for state, _ in BATCH_TRANSITIONS))
 
 #: Items still waiting for an outcome (in a pending or accepted batch).
 LIVE: Final = (ItemStatus.QUEUED,)

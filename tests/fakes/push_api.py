@@ -102,6 +102,11 @@ class FakeApi:
         self.unfinished[token] = set(keys)
         return token
 
+    def restart_polls(self) -> None:
+        """Count the polls of every report from zero again (for ``in_progress_polls``)."""
+        for op in self._ops.values():
+            op["polls"] = 0
+
     async def report(self, token: str) -> Report:
         await asyncio.sleep(0)
         if self.report_faults:

@@ -24,6 +24,7 @@ from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
     ITEM_EFFECTS,
     LIVE,
+    UNFINISHED,
     BatchEvent,
     BatchState,
     ItemStatus,
@@ -33,13 +34,22 @@ from criteo_catalog_sdk.push.states import (
 )
 from criteo_catalog_sdk.push.wire import PreparedEntry
 
-__all__ = ["BatchInfo", "Batches"]
+__all__ = ["BatchInfo", "Batches", "Recorded"]
 
 _LIVE_ITEMS: Final = (
     "SELECT position, key, product_id, method, digest, expires_at FROM items"  # noqa: S608 - fixed names
     f" WHERE batch_id = ? AND status IN {sql_values(LIVE)} ORDER BY position"
 )
 _LIVE_SQL: Final = sql_values(LIVE)
+
+
+class Recorded(NamedTuple):
+    """What :meth:`Batches.record` recorded: the new batch (``None``: only settled inputs) and its
+    blockers, the unfinished batches holding an earlier line of one of its products (for the in-flight
+    guard: they must finish before it may start)."""
+
+    batch_id: int | None
+    blockers: frozenset[int] = frozenset()
 
 
 class BatchInfo(NamedTuple):
@@ -72,12 +82,12 @@ class Batches:
         settled: Settled | None = None,
         refreshes: frozenset[int] | set[int] = frozenset(),
         input_pos: int | None = None,
-    ) -> int | None:
+    ) -> Recorded:
         """Record, in one transaction, a batch about to be sent and the inputs settled since the last call.
 
-        - ``batch``: the entries of a sealed batch (``queued``); returns its new batch id. Their products'
-          synced versions become unknown now: from here on Criteo may hold this version, so delta sync
-          must not skip a later line that equals the version synced before.
+        - ``batch``: the entries of a sealed batch (``queued``); returns its new batch id and blockers
+          (:class:`Recorded`). Their products' synced versions become unknown now: from here on Criteo
+          may hold this version, so delta sync must not skip a later line that equals the one synced.
         - Earlier items of the run with the same key as a recorded item become ``superseded`` (the later
           occurrence wins); one already sent also makes its synced version unknown.
         - ``refreshes``: positions of batch entries sent only to keep them from expiring.
@@ -98,10 +108,10 @@ class Batches:
                 db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))
                 del packed
                 mark_unknown(db, merchant_id, [e.key for e in batch])
-            write_items(db, run_id, merchant_id, batch_id, batch, settled, refreshes)
+            blockers = write_items(db, run_id, merchant_id, batch_id, batch, settled, refreshes)
             if input_pos is not None:
                 db.execute("UPDATE runs SET input_pos = MAX(input_pos, ?) WHERE run_id = ?", (input_pos, run_id))
-            return batch_id
+            return Recorded(batch_id, frozenset(blockers))
 
     # -- reading --------------------------------------------------------------------------------------
 
@@ -122,11 +132,19 @@ class Batches:
         with self._db.read() as db:
             return _live_entries(db, batch_id)
 
-    def keys(self, batch_id: int) -> list[str]:
-        """The product keys of a batch (to register it with the in-flight guard)."""
+    def blockers(self, batch_id: int) -> frozenset[int]:
+        """The unfinished batches of lower id holding a line of one of the batch's products: what it
+        waits for when an interrupted run is resumed. Ids follow the order of records, but for a split's
+        parts, which hold none of the products of the batches recorded between their batch and the split
+        (those records superseded its lines of them, and the parts take only the lines not superseded)."""
         with self._db.read() as db:
-            rows = db.execute("SELECT key FROM items WHERE batch_id = ? ORDER BY position", (batch_id,)).fetchall()
-        return [r[0] for r in rows]
+            rows = db.execute(
+                "SELECT DISTINCT other.batch_id FROM items i JOIN items other INDEXED BY items_key"  # noqa: S608
+                " ON other.run_id = i.run_id AND other.key = i.key JOIN batches b ON b.batch_id = other.batch_id"
+                f" WHERE i.batch_id = ? AND other.batch_id < ? AND b.state IN {sql_values(UNFINISHED)}",
+                (batch_id, batch_id),
+            ).fetchall()
+        return frozenset(r[0] for r in rows)
 
     def in_states(self, run_id: int, *states: BatchState) -> list[BatchInfo]:
         """The run's batches in any of ``states``, in creation order (the order they were registered)."""

@@ -19,7 +19,7 @@ from typing import Any, Final
 from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, marks
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
-from criteo_catalog_sdk.push.states import SENT, SENT_OR_KEPT, ItemStatus, sql_values
+from criteo_catalog_sdk.push.states import SENT, SENT_OR_KEPT, UNFINISHED, ItemStatus
 from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected
 
 __all__ = ["Settled", "issues_json", "write_items"]
@@ -28,8 +28,9 @@ _INSERT_ITEM: Final = (
     "INSERT OR REPLACE INTO items (run_id, position, key, product_id, method, batch_id, digest, status,"
     " stage, errors, warnings, refresh, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_SENT_OR_KEPT_SQL: Final = sql_values(SENT_OR_KEPT)
+_SENT_OR_KEPT: Final = frozenset(s.value for s in SENT_OR_KEPT)
 _SENT: Final = frozenset(s.value for s in SENT)
+_UNFINISHED: Final = frozenset(s.value for s in UNFINISHED)
 
 
 @dataclass(slots=True)
@@ -84,17 +85,19 @@ def write_items(
     batch: Sequence[PreparedEntry],
     settled: Settled,
     refreshes: Container[int],
-) -> None:
+) -> set[int]:
     """Write the rows of a record (in its transaction): the inputs ``settled``, then the entries of
-    ``batch`` (``batch_id``) as queued; earlier lines of the run with the same keys become superseded."""
+    ``batch`` (``batch_id``) as queued; earlier lines of the run with the same keys become superseded.
+    Returns the batch's blockers: the unfinished batches holding an earlier line of one of its products."""
     newest, kept = _newest(itertools.chain(settled.unchanged, batch))
-    _supersede_earlier(db, run_id, merchant_id, newest)
+    blockers = _supersede_earlier(db, run_id, merchant_id, newest, batch)
     # The rows are made as SQLite takes them, not listed first: a batch's rows, thousands of tuples,
     # would otherwise sit beside its entries.
     rows = _rows(run_id, batch_id, batch, settled, refreshes)
     if kept != len(newest):  # a key twice among these rows (rare): the earlier one is superseded
         rows = (_superseded_if_older(r, newest) for r in rows)
     db.executemany(_INSERT_ITEM, rows)
+    return blockers
 
 
 def _rows(
@@ -134,26 +137,37 @@ def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[
     return (*row[:7], _SUPERSEDED, "client", _duplicate(row[3], newest[key]), None, row[11], row[12])
 
 
-def _supersede_earlier(db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int]) -> None:
+def _supersede_earlier(
+    db: sqlite3.Connection, run_id: int, merchant_id: int, newest: dict[str, int], batch: Iterable[PreparedEntry]
+) -> set[int]:
     """Earlier items of the run with the keys of ``newest`` become superseded; a version already sent
-    (Criteo may hold it) makes its synced version unknown, so that the next delta push sends the product."""
+    (Criteo may hold it) makes its synced version unknown, so that the next delta push sends the product.
+    Returns the unfinished batches holding an earlier line (of any status) of a product of ``batch``."""
     keys = list(newest)
     stale: list[tuple[str | None, int, int]] = []
     forget: list[str] = []
+    blockers: set[int] = set()
+    batch_keys: frozenset[str] | None = None  # made only when needed: most records find no earlier line
     for start in range(0, len(keys), IN_CHUNK):
         part = keys[start : start + IN_CHUNK]
-        for pos, key, pid, status, sends in db.execute(
-            "SELECT i.position, i.key, i.product_id, i.status, b.sends FROM items i INDEXED BY items_key"  # noqa: S608
-            " LEFT JOIN batches b ON b.batch_id = i.batch_id"
-            f" WHERE i.run_id = ? AND i.key IN ({marks(len(part))}) AND i.status IN {_SENT_OR_KEPT_SQL}",
+        for pos, key, pid, status, holder, holder_state, sends in db.execute(
+            "SELECT i.position, i.key, i.product_id, i.status, i.batch_id, b.state, b.sends"  # noqa: S608
+            " FROM items i INDEXED BY items_key LEFT JOIN batches b ON b.batch_id = i.batch_id"
+            f" WHERE i.run_id = ? AND i.key IN ({marks(len(part))})",
             (run_id, *part),
         ):
-            if pos < newest[key]:
-                stale.append((_duplicate(pid, newest[key]), run_id, pos))
-                if status in _SENT or (sends or 0) > 0:  # Criteo may hold that version
-                    forget.append(key)
+            if holder_state in _UNFINISHED:
+                batch_keys = batch_keys if batch_keys is not None else frozenset(e.key for e in batch)
+                if key in batch_keys:
+                    blockers.add(holder)
+            if status not in _SENT_OR_KEPT or pos >= newest[key]:
+                continue
+            stale.append((_duplicate(pid, newest[key]), run_id, pos))
+            if status in _SENT or (sends or 0) > 0:  # Criteo may hold that version
+                forget.append(key)
     db.executemany(
         "UPDATE items SET status = 'superseded', stage = 'client', errors = ? WHERE run_id = ? AND position = ?",
         stale,
     )
     mark_unknown(db, merchant_id, forget)
+    return blockers

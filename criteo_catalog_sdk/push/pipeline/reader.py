@@ -224,7 +224,7 @@ class Reader:
         if batch is not None and refreshes:
             refreshes = {e.position for e in batch.entries if e.position in self.refreshes}
             self.refreshes -= refreshes
-        batch_id = await state.journal_call(
+        recorded = await state.journal_call(
             state.journal.batches.record,
             state.run_id,
             batch=batch.entries if batch is not None else (),
@@ -233,5 +233,5 @@ class Reader:
             input_pos=input_pos,
         )
         self.settled.clear()
-        if batch_id is not None and batch is not None and not dry_run:
-            await state.add_batch(batch_id, batch.keys, len(batch), batch.nbytes)
+        if recorded.batch_id is not None and batch is not None and not dry_run:
+            await state.add_batch(recorded.batch_id, recorded.blockers, len(batch), batch.nbytes)

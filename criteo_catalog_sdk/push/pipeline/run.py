@@ -42,7 +42,7 @@ from criteo_catalog_sdk.push.pipeline.state import PushAborted, PushState
 from criteo_catalog_sdk.push.pipeline.watcher import Watcher
 from criteo_catalog_sdk.push.progress import ProgressCallback
 from criteo_catalog_sdk.push.result import Note, PushResult
-from criteo_catalog_sdk.push.states import BatchState
+from criteo_catalog_sdk.push.states import UNFINISHED, BatchState
 
 __all__ = ["MerchantPush", "StateArg", "execute"]
 
@@ -121,12 +121,10 @@ def _copy_read_only(source: str, target: str) -> None:
 async def _resume(state: PushState, watcher: Watcher) -> None:
     """Re-register the unfinished batches of an interrupted run, in their original order."""
     journal = state.journal
-    for info in await state.journal_call(
-        journal.batches.in_states, state.run_id, BatchState.PENDING, BatchState.ACCEPTED
-    ):
-        keys = await state.journal_call(journal.batches.keys, info.batch_id)
+    for info in await state.journal_call(journal.batches.in_states, state.run_id, *UNFINISHED):
+        blockers = await state.journal_call(journal.batches.blockers, info.batch_id)
         accepted = info.state == BatchState.ACCEPTED and info.token is not None
-        await state.add_batch(info.batch_id, keys, info.n_entries, info.n_bytes, to_send=not accepted)
+        await state.add_batch(info.batch_id, blockers, info.n_entries, info.n_bytes, to_send=not accepted)
         if accepted and info.token is not None:
             if state.options.wait:
                 watcher.watch_later(info.batch_id, info.token, 0.0)

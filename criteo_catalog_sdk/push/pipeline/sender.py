@@ -154,7 +154,7 @@ class Sender:
         halves = (verdict.first, verdict.second)
         ids = await state.journal_call(state.journal.batches.replace, batch_id, [h.entries for h in halves])
         logger.info("batch %d too large (413): split into %d and %d", batch_id, *ids)
-        parts = [(part_id, list(half.keys), half.nbytes) for part_id, half in zip(ids, halves, strict=True)]
+        parts = [(part_id, len(half), half.nbytes) for part_id, half in zip(ids, halves, strict=True)]
         await state.split(batch_id, parts)
         return True
 

@@ -10,7 +10,7 @@ consistent.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar
 
 import anyio
@@ -31,7 +31,7 @@ __all__ = ["BURST_FRACTION", "MAX_OUTSTANDING", "PushAborted", "PushState", "bur
 T = TypeVar("T")
 
 #: Batches registered and not finished (waiting, in flight, or awaiting their report) before the
-#: reader pauses: bounds the in-flight guard's memory when reports are slow.
+#: reader pauses: bounds what a push holds (and has at stake) when reports are slow.
 MAX_OUTSTANDING: Final = 512
 #: The pacer may burst this fraction of a second's budget. The rest is a standing cushion in the
 #: server's bucket: requests that reach it up to a quarter of a second closer together than they left
@@ -132,15 +132,17 @@ class PushState:
 
     # -- the queue --------------------------------------------------------------------------------------
 
-    async def add_batch(self, batch_id: int, keys: list[str], size: int, nbytes: int, *, to_send: bool = True) -> None:
-        """A recorded batch of ``size`` entries and ``nbytes`` request bytes joins the queue
-        (``to_send=False``: accepted, awaiting its report)."""
+    async def add_batch(
+        self, batch_id: int, blockers: Iterable[int], size: int, nbytes: int, *, to_send: bool = True
+    ) -> None:
+        """A recorded batch of ``size`` entries and ``nbytes`` request bytes joins the queue behind its
+        ``blockers`` (``to_send=False``: accepted, awaiting its report)."""
         self._sizes[batch_id] = size
         async with self.changed:
             if to_send:
-                self.queue.add(batch_id, keys, nbytes)
+                self.queue.add(batch_id, blockers, nbytes)
             else:
-                self.queue.register(batch_id, keys, nbytes)
+                self.queue.register(batch_id, blockers, nbytes)
             self.changed.notify_all()
 
     async def answered(self, batch_id: int) -> None:
@@ -170,14 +172,14 @@ class PushState:
             self.queue.requeue(batch_id)
             self.changed.notify_all()
 
-    async def split(self, batch_id: int, parts: list[tuple[int, list[str], int]]) -> None:
-        """A batch's parts (id, keys, request bytes) take its place (a 413)."""
+    async def split(self, batch_id: int, parts: list[tuple[int, int, int]]) -> None:
+        """A batch's parts (id, entries, request bytes) take its place (a 413)."""
         self.progress.sent -= self._sizes.pop(batch_id, 0)  # the parts count when they are sent
         self._counted.discard(batch_id)
-        for part_id, keys, _ in parts:
-            self._sizes[part_id] = len(keys)
+        for part_id, size, _ in parts:
+            self._sizes[part_id] = size
         async with self.changed:
-            self.queue.split(batch_id, parts)
+            self.queue.split(batch_id, [(part_id, nbytes) for part_id, _, nbytes in parts])
             self.changed.notify_all()
 
     def has_room(self) -> bool:

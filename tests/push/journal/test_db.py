@@ -134,7 +134,7 @@ def test_a_version_1_file_is_migrated(path: Path) -> None:
         assert prepared is not None and bytes(prepared[0]) == b'{"entries":[' + pending.data + b"]}"
         assert [e.data for e in j.batches.entries(2)] == [accepted.data]
         assert [o.status for o in j.outcomes.iterate(1)] == ["pending", "pending"]
-        assert j.batches.record(run.run_id, batch=[ins(3, "C", expirationDate="2030-01-01")]) is not None
+        assert j.batches.record(run.run_id, batch=[ins(3, "C", expirationDate="2030-01-01")]).batch_id is not None
     db = sqlite3.connect(path)
     assert db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
     assert db.execute("SELECT expires_at FROM items WHERE position = 3").fetchone()[0] > 0
@@ -146,7 +146,7 @@ def test_bodies_are_stored_compressed_and_sent_as_recorded(path: Path) -> None:
     body = b'{"entries":[' + b",".join(e.data for e in entries) + b"]}"
     with Journal(path) as j:
         run = j.runs.start(M).run_id
-        batch_id = j.batches.record(run, batch=entries)
+        batch_id = j.batches.record(run, batch=entries).batch_id
         assert batch_id is not None
         (stored,) = j._db.conn.execute("SELECT body FROM bodies WHERE batch_id = ?", (batch_id,)).fetchone()
         assert bytes(stored[:4]) == b"\x28\xb5\x2f\xfd" and len(stored) * 10 < len(body)  # a zstd frame
@@ -161,7 +161,7 @@ def test_a_version_2_file_with_raw_bodies_resumes(path: Path) -> None:
     raw = b'{"entries":[' + pending.data + b"]}"
     with Journal(path) as j:
         run = j.runs.start(M).run_id
-        batch_id = j.batches.record(run, batch=[pending])
+        batch_id = j.batches.record(run, batch=[pending]).batch_id
     db = sqlite3.connect(path)  # as version 2 left it: the body stored as it is sent
     db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (raw, batch_id))
     db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
@@ -189,10 +189,10 @@ def test_a_crash_mid_transaction_leaves_the_last_commit(path: Path) -> None:
         j = Journal({str(path)!r})
         run = j.runs.start({M}).run_id
         p = {{"id": "A", "title": "t", "link": "https://x/a", "imageLink": "https://x/a.jpg"}}
-        first = j.batches.record(run, batch=[b.insert(1, p)], input_pos=1)
+        first = j.batches.record(run, batch=[b.insert(1, p)], input_pos=1).batch_id
         j.batches.prepare(first)
         j.batches.accepted(first, "tok-A")
-        second = j.batches.record(run, batch=[b.insert(2, dict(p, id="B"))], input_pos=2)
+        second = j.batches.record(run, batch=[b.insert(2, dict(p, id="B"))], input_pos=2).batch_id
         conn = j._db.conn
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("UPDATE batches SET state = 'accepted', token = 'never' WHERE batch_id = ?", (second,))

@@ -12,7 +12,7 @@ from .conftest import M, apply, ins, ok_report, sent
 def test_refreshes_are_counted_apart_from_upserts(path: Path) -> None:
     with Journal(path) as j:
         run = j.runs.start(M).run_id
-        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B"), ins(3, "C")], refreshes={2, 3})
+        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B"), ins(3, "C")], refreshes={2, 3}).batch_id
         assert bid is not None
         sent(j, bid)
         warning = {"type": "InvalidBadgeUrl", "message": "w", "isServerRelated": False}
@@ -26,7 +26,7 @@ def test_refreshes_are_counted_apart_from_upserts(path: Path) -> None:
 def test_result_export_streams_from_the_journal(path: Path, tmp_path: Path) -> None:
     with Journal(path) as j:
         run = j.runs.start(M).run_id
-        bid = j.batches.record(run, batch=[ins(i, f"P{i}") for i in range(1, 2501)])
+        bid = j.batches.record(run, batch=[ins(i, f"P{i}") for i in range(1, 2501)]).batch_id
         assert bid is not None
         sent(j, bid)
         apply(j, bid, ok_report(2500))

@@ -29,7 +29,7 @@ def test_the_space_of_settled_batches_is_reused(path: Path) -> None:
         run = j.runs.start(M).run_id
         # Random text: a body that compression cannot shrink much (bodies are stored compressed).
         entries = [ins(offset + i, f"P{offset + i}", description=os.urandom(2000).hex()) for i in range(300)]
-        bid = j.batches.record(run, batch=entries)
+        bid = j.batches.record(run, batch=entries).batch_id
         assert bid is not None
         sent(j, bid)
         apply(j, bid, {"status": "VALIDATED", "numberOfProductsUpserted": "300", "errorDetails": []})

@@ -13,7 +13,7 @@ def test_lookup_holds_when_each_product_was_confirmed_and_its_expiry(path: Path)
     clock = [1_000.0]
     with Journal(path, clock=lambda: clock[0]) as j:
         run = j.runs.start(M).run_id
-        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B", expirationDate="1970-01-02")])
+        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B", expirationDate="1970-01-02")]).batch_id
         assert bid is not None
         sent(j, bid)
         clock[0] = 2_000.0
@@ -27,7 +27,7 @@ def test_lookup_holds_when_each_product_was_confirmed_and_its_expiry(path: Path)
 def test_deletion_counts_and_missing_products(path: Path) -> None:
     with Journal(path) as j:
         run = j.runs.start(M).run_id
-        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B"), ins(3, "C"), ins(4, "D")])
+        bid = j.batches.record(run, batch=[ins(1, "A"), ins(2, "B"), ins(3, "C"), ins(4, "D")]).batch_id
         assert bid is not None
         sent(j, bid)
         apply(j, bid, ok_report(4))
@@ -46,7 +46,7 @@ def test_deletion_counts_and_missing_products(path: Path) -> None:
         assert j.synced.deletion_counts(run2).input_complete
         assert list(j.synced.missing(run2)) == [("c", "C"), ("d", "D")]
         # recording the deletes makes the query idempotent (resume)
-        bid2 = j.batches.record(run2, batch=[dele(10, "C"), dele(11, "D")])
+        bid2 = j.batches.record(run2, batch=[dele(10, "C"), dele(11, "D")]).batch_id
         assert bid2 is not None and list(j.synced.missing(run2)) == []
         sent(j, bid2)
         apply(j, bid2, {"status": "VALIDATED", "numberOfProductsDeleted": "2", "errorDetails": []})
@@ -60,7 +60,7 @@ def test_deletion_counts_and_missing_products(path: Path) -> None:
 def test_missing_pages_through_a_large_state(path: Path) -> None:
     with Journal(path) as j:
         run = j.runs.start(M).run_id
-        bid = j.batches.record(run, batch=[ins(i, f"P{i:05d}") for i in range(2_500)])
+        bid = j.batches.record(run, batch=[ins(i, f"P{i:05d}") for i in range(2_500)]).batch_id
         assert bid is not None
         sent(j, bid)
         apply(j, bid, ok_report(2_500))

@@ -80,7 +80,7 @@ def test_a_resumed_push_does_not_build_the_inputs_it_skips(tmp_path: Path, monke
 
     def crash_after_the_second_batch(*args: Any, **kwargs: Any) -> Any:
         recorded = record(*args, **kwargs)
-        if kwargs.get("batch") and recorded == 2:
+        if kwargs.get("batch") and recorded.batch_id == 2:
             raise Crash
         return recorded
 

@@ -193,19 +193,6 @@ def test_retries_exhausted_abort() -> None:
     assert isinstance(info.value.cause, ServerError)
 
 
-def test_a_product_is_never_in_two_unfinished_batches_and_the_newest_wins() -> None:
-    api = FakeApi()
-    api.in_progress_polls = 2
-    items = []
-    for version in range(4):  # every batch repeats the same products with a newer title
-        items += [product(id=f"K{i}", title=f"v{version}") for i in range(5)]
-        items += catalog(5, start=10 * version + 100)
-    api.submit_faults.extend([None, ServerError(503), RateLimitError(429, retry_after=0.001)])
-    with run(api, items, batch_size=10, concurrency=4) as result:  # FakeApi.submit asserts the invariant
-        assert result.summary.upserted == 4 * 5 + 5 and result.summary.superseded == 15
-    assert {api.catalog[f"k{i}"]["title"] for i in range(5)} == {"v3"}
-
-
 def test_delta_and_delete_missing(tmp_path: Path) -> None:
     api = FakeApi()
     state = tmp_path / "s.db"
@@ -283,7 +270,7 @@ def test_interrupted_push_resumes_without_resending(tmp_path: Path) -> None:
         run_info = j.runs.start(M)
         accepted = j.batches.in_states(run_info.run_id, BatchState.ACCEPTED)
         assert run_info.resumed and accepted
-        accepted_keys = {k for batch in accepted for k in j.batches.keys(batch.batch_id)}
+        accepted_keys = {e.key for batch in accepted for e in j.batches.entries(batch.batch_id)}
         journaled = {batch.token for batch in accepted}
     api.in_progress_polls = 0
     for token in set(api.unfinished) - journaled:  # sent, not journaled as accepted: legitimately sent again

@@ -51,7 +51,7 @@ async def _until(state: PushState, timeout: float) -> float:
 def test_until_sending_done_waits_its_timeout_while_batches_are_still_to_send() -> None:
     async def main() -> float:
         state = _state()
-        state.queue.add(1, ["p1"])  # read, not yet taken by a sender
+        state.queue.add(1)  # read, not yet taken by a sender
         await state.done_reading()
         return await _until(state, 0.05)
 
@@ -61,7 +61,7 @@ def test_until_sending_done_waits_its_timeout_while_batches_are_still_to_send() 
 def test_until_sending_done_returns_as_soon_as_the_last_batch_is_taken() -> None:
     async def main() -> float:
         state = _state()
-        state.queue.add(1, ["p1"])
+        state.queue.add(1)
         await state.done_reading()
 
         async def sender() -> None:
