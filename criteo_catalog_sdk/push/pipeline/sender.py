@@ -143,9 +143,14 @@ class Sender:
         return False
 
     async def _split(self, batch_id: int, count: int, decision: SendDecision, error: CriteoError) -> bool:
-        """413: the batch's halves take its place; a single product over the limit is rejected instead."""
+        """413: the batch's halves take its place; a single product over the limit is rejected instead.
+        A batch that lost entries since it was sent (later lines superseded them) is sent again first,
+        with what is left: it may now fit, and a lone product left is not known to be too large."""
         state = self.state
         entries = await state.journal_call(state.journal.batches.entries, batch_id)
+        if len(entries) < count:
+            logger.info("batch %d too large (413), but smaller now: sending what is left", batch_id)
+            return False
         verdict = on_payload_too_large(Batch(tuple(entries)))
         if isinstance(verdict, RejectEntry):
             logger.warning("batch %d: a single product is over the request size limit; rejected", batch_id)
