@@ -41,7 +41,8 @@ class SendQueue:
         self._waiting.append(batch_id)
 
     def register(self, batch_id: int, blockers: Iterable[int] = (), nbytes: int = 0) -> None:
-        """A batch that is not to be sent now (accepted, its report awaited) but holds its products."""
+        """A batch that is not to be sent now (accepted, its report awaited) but that later batches may
+        wait for."""
         self.guard.register(batch_id, blockers)
         self._sizes[batch_id] = nbytes
 
@@ -91,7 +92,7 @@ class SendQueue:
             self._waiting.appendleft(part_id)
 
     def finish(self, batch_id: int) -> None:
-        """The batch is settled (or no longer followed): release its products."""
+        """The batch is settled (or no longer followed): the batches waiting for it are freer."""
         if batch_id in self._waiting:
             self._waiting.remove(batch_id)
         self.answered(batch_id)

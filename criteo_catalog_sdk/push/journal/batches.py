@@ -134,9 +134,10 @@ class Batches:
 
     def blockers(self, batch_id: int) -> frozenset[int]:
         """The unfinished batches of lower id holding a line of one of the batch's products: what it
-        waits for when an interrupted run is resumed. Ids follow the order of records, but for a split's
-        parts, which hold none of the products of the batches recorded between their batch and the split
-        (those records superseded its lines of them, and the parts take only the lines not superseded)."""
+        waits for when an interrupted run is resumed (a live run has them from :meth:`record`, which
+        cannot use ids: a split's parts are older than the batches recorded before the split). Lower
+        ids suffice here because the records between a batch and its split superseded its lines of their
+        products, and a part never sends a superseded line."""
         with self._db.read() as db:
             rows = db.execute(
                 "SELECT DISTINCT other.batch_id FROM items i JOIN items other INDEXED BY items_key"  # noqa: S608

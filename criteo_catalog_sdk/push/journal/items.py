@@ -4,7 +4,9 @@
 since the previous record (refused by the SDK, skipped by delta sync, replaced inside the open batch)
 and per entry of the sealed batch. A recorded version of a product supersedes the earlier lines of
 the same product in the run; one already sent makes its synced version unknown, so that the next
-delta push sends the product again.
+delta push sends the product again. The same lookup names the sealed batch's **blockers** for the
+in-flight guard: the unfinished batches holding an earlier line of one of its products (a resumed run
+asks :meth:`~criteo_catalog_sdk.push.journal.batches.Batches.blockers` instead).
 """
 
 from __future__ import annotations

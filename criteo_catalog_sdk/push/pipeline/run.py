@@ -123,11 +123,11 @@ async def _resume(state: PushState, watcher: Watcher) -> None:
     journal = state.journal
     for info in await state.journal_call(journal.batches.in_states, state.run_id, *UNFINISHED):
         blockers = await state.journal_call(journal.batches.blockers, info.batch_id)
-        accepted = info.state == BatchState.ACCEPTED and info.token is not None
-        await state.add_batch(info.batch_id, blockers, info.n_entries, info.n_bytes, to_send=not accepted)
-        if accepted and info.token is not None:
+        token = info.token if info.state == BatchState.ACCEPTED else None  # its report is awaited
+        await state.add_batch(info.batch_id, blockers, info.n_entries, info.n_bytes, to_send=token is None)
+        if token is not None:
             if state.options.wait:
-                watcher.watch_later(info.batch_id, info.token, 0.0)
+                watcher.watch_later(info.batch_id, token, 0.0)
             else:
                 await state.finish(info.batch_id)
 
