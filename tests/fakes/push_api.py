@@ -102,6 +102,12 @@ class FakeApi:
         self.unfinished[token] = set(keys)
         return token
 
+    def forget_unjournaled(self, journaled: set[str]) -> None:
+        """After an interruption: batches sent but not journaled as accepted will legitimately be sent
+        again, so their operations no longer count as unfinished."""
+        for token in set(self.unfinished) - journaled:
+            del self.unfinished[token]
+
     def restart_polls(self) -> None:
         """Count the polls of every report from zero again (for ``in_progress_polls``)."""
         for op in self._ops.values():

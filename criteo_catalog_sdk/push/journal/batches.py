@@ -99,14 +99,7 @@ class Batches:
             merchant_id = _merchant(db, run_id)
             batch_id: int | None = None
             if batch:
-                packed, size = pack_entries([e.data for e in batch])
-                cur = db.execute(
-                    "INSERT INTO batches (run_id, state, n_entries, n_bytes, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (run_id, BatchState.PENDING.value, len(batch), size, self._db.clock()),
-                )
-                batch_id = rowid(cur)
-                db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))
-                del packed
+                batch_id = _insert_batch(db, run_id, batch, self._db.clock())
                 mark_unknown(db, merchant_id, [e.key for e in batch])
             blockers = write_items(db, run_id, merchant_id, batch_id, batch, settled, refreshes)
             if input_pos is not None:
@@ -228,19 +221,26 @@ class Batches:
             _move(db, batch_id, state, BatchEvent.SPLIT, now)
             ids: list[int] = []
             for part in parts:
-                packed, size = pack_entries([e.data for e in part])
-                cur = db.execute(
-                    "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (run_id, batch_id, BatchState.PENDING.value, len(part), size, now),
-                )
-                ids.append(rowid(cur))
-                db.execute("INSERT INTO bodies VALUES (?, ?)", (ids[-1], packed))
+                ids.append(_insert_batch(db, run_id, part, now, parent_id=batch_id))
                 db.executemany(
                     "UPDATE items SET batch_id = ? WHERE run_id = ? AND position = ?",
                     [(ids[-1], run_id, e.position) for e in part],
                 )
             return ids
+
+
+def _insert_batch(
+    db: sqlite3.Connection, run_id: int, entries: Sequence[PreparedEntry], now: float, parent_id: int | None = None
+) -> int:
+    """A new pending batch of ``entries`` and its stored body; returns its id."""
+    packed, size = pack_entries([e.data for e in entries])
+    cur = db.execute(
+        "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (run_id, parent_id, BatchState.PENDING.value, len(entries), size, now),
+    )
+    batch_id = rowid(cur)
+    db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))
+    return batch_id
 
 
 def _live_entries(db: sqlite3.Connection, batch_id: int) -> list[PreparedEntry]:

@@ -18,6 +18,7 @@ from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, marks
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
@@ -68,6 +69,7 @@ def _duplicate(product_id: str | None, later: int | None) -> str | None:
 _QUEUED: Final = ItemStatus.QUEUED.value
 _UNCHANGED: Final = ItemStatus.UNCHANGED.value
 _SUPERSEDED: Final = ItemStatus.SUPERSEDED.value
+_REJECTED: Final = ItemStatus.REJECTED.value
 _KEPT: Final = frozenset((_QUEUED, _UNCHANGED))
 
 
@@ -107,8 +109,8 @@ def _rows(
 ) -> Iterator[tuple[Any, ...]]:
     """The item rows of a record: inputs refused, unchanged, superseded, then the batch's entries."""
     for r in settled.rejected:
-        key = r.product_id.lower() if r.product_id is not None else None
-        yield (run_id, r.position, key, r.product_id, None, None, None, ItemStatus.REJECTED.value,
+        key = product_key(r.product_id) if r.product_id is not None else None
+        yield (run_id, r.position, key, r.product_id, None, None, None, _REJECTED,
                "client", issues_json(r.issues), None, 0, None)  # fmt: skip
     for e in settled.unchanged:
         yield _item(run_id, e, None, _UNCHANGED, False)

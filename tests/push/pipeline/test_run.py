@@ -273,8 +273,7 @@ def test_interrupted_push_resumes_without_resending(tmp_path: Path) -> None:
         accepted_keys = {e.key for batch in accepted for e in j.batches.entries(batch.batch_id)}
         journaled = {batch.token for batch in accepted}
     api.in_progress_polls = 0
-    for token in set(api.unfinished) - journaled:  # sent, not journaled as accepted: legitimately sent again
-        del api.unfinished[token]
+    api.forget_unjournaled(journaled)
     with run(api, catalog(60), batch_size=10, state=state) as result:
         assert result.resumed and result.summary.upserted == 60 and result.summary.total == 60
     assert {api.accepted[k] for k in accepted_keys} == {1}  # accepted batches were not resent
