@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 
-from bench import catalog, push_cpu
+from bench import catalog, instructions, push_cpu
 
 
 def test_the_what_if_without_checks_builds_the_sdk_paths_bodies() -> None:
@@ -18,3 +19,17 @@ def test_the_floor_builds_one_body_per_batch_of_plain_entries() -> None:
     last = [{"merchantId": push_cpu.MERCHANT, "method": "insert", "product": products[-1]}]
     expected = len(orjson.dumps({"entries": first})) + len(orjson.dumps({"entries": last}))
     assert push_cpu.floor(products) == expected
+
+
+def test_instruction_counts_are_read_from_cachegrinds_report() -> None:
+    report = "==12== Cachegrind, a high-precision tracing profiler\n==12== \n==12== I   refs:      2,787,822,614\n"
+    assert instructions.instructions_of(report) == 2_787_822_614
+    with pytest.raises(ValueError, match="I refs"):
+        instructions.instructions_of("==12== valgrind: command not found\n")
+
+
+def test_an_unknown_side_is_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        instructions.main(["floor", "nonsense"])
+    assert exited.value.code == 2
+    assert "unknown side 'nonsense'" in capsys.readouterr().err
