@@ -227,11 +227,8 @@ class FastPath:
             return None
         if not known.schema_first:
             return known.run(product)
-        try:
-            if self._valid_as_is(product):
-                return ()
-        except UNREADABLE:  # a value the schema's engine cannot read: the plan decides
-            pass
+        if self._schema_settles(product):
+            return ()
         drop = known.run(product)
         if drop is not None:
             known.schema_first = False
@@ -241,11 +238,12 @@ class FastPath:
         """Whether the first check (the schema) takes the product as it is, whatever was seen before: what
         ``tests/push/test_fastpath.py`` holds to the full check."""
         known = self._key_set(tuple(product)) if type(product) is dict else None
-        if known is None or not known.schema_first:
-            return False
+        return known is not None and known.schema_first and self._schema_settles(product)
+
+    def _schema_settles(self, product: Mapping[str, Any]) -> bool:
         try:
             return self._valid_as_is(product)
-        except UNREADABLE:
+        except UNREADABLE:  # a value the schema's engine cannot read: the plan decides
             return False
 
     def _key_set(self, keys: tuple[str, ...]) -> KeySet | None:

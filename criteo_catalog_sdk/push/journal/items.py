@@ -31,7 +31,7 @@ __all__ = ["Settled", "issues_json", "write_items"]
 #: An item row. The columns that are often empty take a stand-in that SQL turns into NULL: Python's
 #: sqlite3 binds ``int``, ``float``, ``str`` and ``bytearray`` straight, but ``None`` and ``bytes`` only
 #: after looking for an adapter for them, which raises and clears a formatted AttributeError each time
-#: (about 3,000 instructions per value: five per product were a twelfth of a whole push's CPU). The
+#: (about 2,000 instructions per value: five per product were 6 % of a whole push's instructions). The
 #: stand-ins: :data:`_NO_BATCH`, :data:`_NO_TEXT`, an empty ``bytearray`` for no digest, and NaN for
 #: no expiry (SQLite stores a NaN as NULL).
 _INSERT_ITEM: Final = (
