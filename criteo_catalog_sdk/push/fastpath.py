@@ -9,10 +9,6 @@ product is then one dictionary lookup and one call. Anything unusual (an unknown
 missing required field, a failed check) answers ``None``, and the full check runs to report everything;
 ``tests/push/test_fastpath.py`` checks that both paths always agree.
 
-Before the plan, a JSON Schema of the products certainly valid as they are, checked by ``jsonschema-rs``
-in compiled code (:mod:`~criteo_catalog_sdk.push.fastschema`), settles most products at about half
-the plan's cost; what it does not accept goes to the plan (see :meth:`FastPath.ok`).
-
 Memory stays bounded: at most :data:`MAX_PLANS` key sets are kept (the cache starts over beyond).
 """
 
@@ -23,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 from criteo_catalog_sdk.ids import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN
-from criteo_catalog_sdk.push.fastschema import EXPRESSIBLE, UNREADABLE, valid_as_is_checker
 from criteo_catalog_sdk.push.schema import (
     BOOL,
     CHANNEL,
@@ -41,7 +36,7 @@ from criteo_catalog_sdk.push.schema import (
     ProductSchema,
 )
 
-__all__ = ["MAX_PLANS", "FastPath", "FieldCheck", "KeySet", "Run", "compile_checks"]
+__all__ = ["MAX_PLANS", "FastPath", "FieldCheck", "Run", "compile_checks"]
 
 #: Key sets remembered per table (a catalog has a handful; a hostile feed must not grow memory).
 MAX_PLANS: Final = 4096
@@ -182,25 +177,13 @@ def _plan(
     return compile_checks(checks, helpers)
 
 
-class KeySet:
-    """What the fast path knows of the products with one key set: their compiled plan, and whether the
-    schema (:mod:`~criteo_catalog_sdk.push.fastschema`) is asked first."""
-
-    __slots__ = ("run", "schema_first")
-
-    def __init__(self, run: Run, schema_first: bool) -> None:
-        self.run = run
-        self.schema_first = schema_first
-
-
 class FastPath:
     """The fast path over one generation's Product tables."""
 
     def __init__(self, schema: ProductSchema) -> None:
         self.schema = schema
         self.required = frozenset(schema.required)
-        self.plans: dict[tuple[str, ...], KeySet | None] = {}
-        self._valid_as_is = valid_as_is_checker(schema)
+        self.plans: dict[tuple[str, ...], Run | None] = {}
 
     def plan(self, keys: tuple[str, ...]) -> Run | None:
         """The plan of a product with these keys, in this order (``None``: such a product goes to the
@@ -209,46 +192,13 @@ class FastPath:
 
     def ok(self, product: Mapping[str, Any]) -> tuple[str, ...] | None:
         """The top-level fields to drop if the product is otherwise certainly valid as is; ``None`` if
-        the full check must run.
-
-        The schema, checked in Rust, goes first where it can settle the key set; what it does not accept
-        goes to the plan. Once the plan accepts a product of a key set that the schema did not (a
-        ``None`` to drop, a float beyond int64), the plan alone checks that key set: its products are
-        likely alike, and asking the schema first would only add its cost."""
+        the full check must run."""
         if type(product) is not dict:
             return None
         keys = tuple(product)
-        known: KeySet | None = self.plans.get(keys, _UNSEEN)
-        if known is _UNSEEN:
+        run = self.plans.get(keys, _UNSEEN)
+        if run is _UNSEEN:
             if len(self.plans) >= MAX_PLANS:
                 self.plans.clear()
-            known = self.plans[keys] = self._key_set(keys)
-        if known is None:
-            return None
-        if not known.schema_first:
-            return known.run(product)
-        if self._schema_settles(product):
-            return ()
-        drop = known.run(product)
-        if drop is not None:
-            known.schema_first = False
-        return drop
-
-    def schema_takes(self, product: Mapping[str, Any]) -> bool:
-        """Whether the first check (the schema) takes the product as it is, whatever was seen before: what
-        ``tests/push/test_fastpath.py`` holds to the full check."""
-        known = self._key_set(tuple(product)) if type(product) is dict else None
-        return known is not None and known.schema_first and self._schema_settles(product)
-
-    def _schema_settles(self, product: Mapping[str, Any]) -> bool:
-        try:
-            return self._valid_as_is(product)
-        except UNREADABLE:  # a value the schema's engine cannot read: the plan decides
-            return False
-
-    def _key_set(self, keys: tuple[str, ...]) -> KeySet | None:
-        run = self.plan(keys)
-        if run is None:
-            return None
-        fields = self.schema.fields
-        return KeySet(run, all(fields[name].kind in EXPRESSIBLE for name in keys))
+            run = self.plans[keys] = self.plan(keys)
+        return None if run is None else run(product)

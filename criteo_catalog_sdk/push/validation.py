@@ -120,7 +120,7 @@ def _check_value(path: str, value: Any, spec: FieldSpec, unknown: UnknownFields)
                 fixed.append(item if norm is _SAME else norm)
         return (issues or None), (_SAME if fixed is None else fixed)
     if kind == STR_LIST_MAP:
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             return [_wrong_type(path, value, spec)], _SAME
         for k, v in value.items():
             if not isinstance(k, str) or not isinstance(v, list | tuple) or not all(isinstance(s, str) for s in v):
@@ -147,7 +147,7 @@ def _check_value(path: str, value: Any, spec: FieldSpec, unknown: UnknownFields)
 
 
 def _check_object(path: str, value: Any, ospec: ObjectSpec, unknown: UnknownFields) -> tuple[list[Issue] | None, Any]:
-    if not isinstance(value, dict):  # a dict subclass (OrderedDict...) serializes as any dict
+    if type(value) is not dict:
         return [Issue("WrongType", f"{path}: expected object {ospec.name}, got {type(value).__name__}", path)], _SAME
     issues: list[Issue] | None = None
     changes: dict[str, Any] | None = None  # key -> new value, or _SAME marker meaning "drop"

@@ -8,7 +8,7 @@ import pytest
 from bench import catalog, instructions, push_cpu
 
 
-def test_the_what_if_without_checks_builds_the_sdk_paths_bodies() -> None:
+def test_the_what_if_without_checks_builds_bodies_of_the_sdk_paths_size() -> None:
     products = catalog.products(3 * push_cpu.BATCH // 2)  # one full batch and a part
     assert push_cpu.unchecked(products) == push_cpu.sdk(products)
 

@@ -8,8 +8,9 @@ generation's own Product tables, valid values and every way to be wrong mixed fi
 from __future__ import annotations
 
 import copy
+import decimal
+import enum
 import math
-from collections import OrderedDict
 from typing import Any
 
 import pytest
@@ -87,18 +88,11 @@ def products_of(schema: ProductSchema) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def schema_accepts(schema: ProductSchema, item: dict[str, Any]) -> bool:
-    """Whether the fast path's first check (the JSON Schema, in Rust) takes the product as it is."""
-    return FastPath(schema).schema_takes(item)
-
-
 def both(validator: ProductValidator, item: dict[str, Any], unknown: str = "reject") -> None:
     snapshot = copy.deepcopy(item)
     full = _validate_full(item, unknown, validator.schema)  # type: ignore[arg-type]
     fast = validator.validate(item, unknown)  # type: ignore[arg-type]
     assert repr(fast) == repr(full)  # repr: NaN != NaN, but prints the same
-    if schema_accepts(validator.schema, item):  # whatever the schema takes, the full check takes unchanged
-        assert repr(full) == repr(({**item, "channel": "online"}, []))
     assert repr(item) == repr(snapshot)  # neither path modifies the input
 
 
@@ -195,75 +189,36 @@ def test_the_plans_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(fast.plans) == 2  # started over at the fourth
 
 
-class Text(str):
-    """A str subclass: the schema's engine cannot read it."""
+class Colour(enum.Enum):
+    RED = "red"
 
 
-def _price(**fields: Any) -> dict[str, Any]:
-    return {"value": "1.00", "currency": "EUR", **fields}
+class Size(enum.StrEnum):
+    M = "M"
 
 
-#: Values JSON Schema and the SDK could read differently: each is checked on both paths and the schema.
-SCHEMA_EDGES: list[tuple[str, Any, bool | None]] = [  # field, value, whether the schema takes it (None: either)
-    ("price", _price(), True),
-    ("price", OrderedDict(_price()), True),  # a dict subclass nested: the SDK takes it too
-    ("price", _price(currency=None), False),  # a None the SDK drops: left to the plan
-    ("numberOfReviews", 1, True),
-    ("numberOfReviews", 1.0, False),  # JSON Schema's integer takes 1.0 since draft 6, the SDK does not
-    ("numberOfReviews", 2**31, False),
-    ("numberOfReviews", True, False),
-    ("installment", {"months": 1.0, "amount": _price()}, False),
-    ("installment", {"months": 1, "amount": _price()}, True),
-    ("displayAdsValue", 1.5, True),
-    ("displayAdsValue", 2**63 - 1, True),
-    ("displayAdsValue", 2**63, False),
-    ("displayAdsValue", -(2**63) - 1, False),
-    ("displayAdsValue", 1e300, False),  # a float beyond int64: left to the plan, which takes it
-    ("displayAdsValue", math.nan, False),
-    ("displayAdsValue", True, False),
-    ("sizes", ("S", "M"), True),
-    ("sizes", ["S", None], False),
-    ("sizes", [Text("S")], False),
-    ("title", Text("Shoe"), False),
-    ("title", "\ud800", None),  # a lone surrogate: valid to both (orjson refuses it later), or unreadable
-    ("title", "", False),  # a required field: not empty
-    ("id", "SKU 1", True),
-    ("id", "SKU-1 ", False),
-    ("id", "SKÜ-1", False),
-    ("link", "HTTPS://shop.example/p", False),
-    ("channel", "online", True),
-    ("channel", "ONLINE", False),
+class Count(enum.IntEnum):
+    ONE = 1
+
+
+#: Values a looser reader takes for their ``.value`` or as numbers (jsonschema-rs does, and was tried
+#: as a first check for that reason): the SDK refuses them, on both paths, naming the field.
+LOOKALIKES = [
+    ("color", Colour.RED),
+    ("availability", Size.M),
+    ("id", Size.M),
+    ("numberOfReviews", Count.ONE),
+    ("displayAdsValue", decimal.Decimal("1.5")),
+    ("sizes", [Colour.RED]),
+    ("price", {"value": decimal.Decimal("1.00"), "currency": "EUR"}),
+    ("loyaltyPoints", {"pointsValue": Count.ONE}),
 ]
 
 
-@pytest.mark.parametrize(("name", "value", "taken"), SCHEMA_EDGES)
-def test_the_schema_takes_only_what_the_full_check_takes_unchanged(name: str, value: Any, taken: bool | None) -> None:
-    schema = product_schema()
+@pytest.mark.parametrize(("name", "value"), LOOKALIKES)
+def test_lookalike_values_get_the_full_checks_answer(name: str, value: Any) -> None:
+    validator = ProductValidator(product_schema())
     item = {**product(), name: value}
-    if taken is not None:
-        assert schema_accepts(schema, item) is taken
-    for _ in range(2):  # the second time, from the key set's cached plan
-        both(ProductValidator(schema), item)
-
-
-def test_a_key_set_whose_products_the_schema_does_not_take_is_left_to_the_plan() -> None:
-    fast = FastPath(product_schema())
-    item = product()
-    keys = tuple(item)
-    assert fast.ok(item) == ()
-    known = fast.plans[keys]
-    assert known is not None and known.schema_first
-    assert fast.ok({**item, "title": "a" * 10_000}) is None  # invalid: the full check reports it
-    assert known.schema_first  # an invalid product says nothing of its key set
-    assert fast.ok({**item, "brand": None}) == ("brand",)  # valid once its None is dropped: the plan's
-    assert not known.schema_first  # from now on, the plan alone
-    assert fast.ok(item) == ()
-
-
-def test_a_key_set_the_schema_cannot_settle_never_asks_it() -> None:
-    fast = FastPath(product_schema())
-    item = {**product(), "multipack": "12"}  # a digit string, sent as an integer: a change
-    assert not fast.schema_takes(item)
-    assert fast.ok(item) is None  # the full check normalizes it
-    known = fast.plans[tuple(item)]
-    assert known is not None and not known.schema_first
+    for _ in range(2):  # the second time, from the cached plan
+        both(validator, item)
+    assert FastPath(product_schema()).ok(item) is None  # exact types only: the full check decides
