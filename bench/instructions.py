@@ -14,7 +14,6 @@ compare exactly. Not part of ``make bench``: valgrind runs the code about 50 tim
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import shutil
@@ -22,7 +21,7 @@ import subprocess
 import sys
 
 from bench import catalog, push_cpu
-from bench.common import PYTHON, ROOT
+from bench.common import PYTHON, ROOT, outside_collector
 
 SIDES = {"floor": push_cpu.floor, "sdk": push_cpu.sdk, "unchecked": push_cpu.unchecked}
 #: The side a child runs to count what every side shares (imports, the input products).
@@ -53,10 +52,9 @@ def child(side: str, products: int) -> None:
     items = catalog.products(products)
     for run in SIDES.values():  # the same imports and warm-up in every child, ``nothing`` included
         run(items[:100])
-    gc.collect()
-    gc.freeze()  # as B2 (bench.common.outside_collector): the input out of the collector's passes
-    if side != NOTHING:
-        SIDES[side](items)
+    with outside_collector():  # as B2: the input out of the collector's passes
+        if side != NOTHING:
+            SIDES[side](items)
 
 
 def main(argv: list[str] | None = None) -> int:

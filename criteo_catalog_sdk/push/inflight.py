@@ -63,16 +63,19 @@ class InFlightGuard:
             raise RuntimeError(f"batch {batch_id} is blocked by {sorted(self.blockers(batch_id))}")
 
     def _forget(self, batch_id: int) -> set[int]:
-        """Unregister a batch (it counts as finished from now on); returns the batches waiting for it."""
+        """Unregister a batch (it counts as finished from now on, and no longer blocks anything);
+        returns the batches that were waiting for it."""
         for blocker in self._waits_for.pop(batch_id):
             self._waiters[blocker].discard(batch_id)
         self._finished.add(batch_id)
-        return self._waiters.pop(batch_id, set())
+        waiters = self._waiters.pop(batch_id, set())
+        for waiter in waiters:
+            self._waits_for[waiter].discard(batch_id)
+        return waiters
 
     def finish(self, batch_id: int) -> None:
         """The batch is settled (report terminal, or given up): the batches waiting for it are freer."""
-        for waiter in self._forget(batch_id):
-            self._waits_for[waiter].discard(batch_id)
+        self._forget(batch_id)
 
     def replace(self, batch_id: int, parts: Sequence[int]) -> None:
         """Put the parts of a split batch (new ids, in sending order) in its place: each waits for the
@@ -85,8 +88,6 @@ class InFlightGuard:
             raise ValueError(f"the parts of batch {batch_id} repeat an id: {list(parts)}")
         blockers = set(self._waits_for[batch_id])
         waiters = self._forget(batch_id)
-        for waiter in waiters:
-            self._waits_for[waiter].discard(batch_id)
         for part in parts:
             self._wait(part, blockers)
             for waiter in waiters:
