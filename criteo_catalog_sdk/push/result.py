@@ -175,6 +175,8 @@ class PushResult:
 
     ``outcomes`` is a zero-argument callable returning a fresh iterator each time (the journal's
     query), so iterating twice, or exporting to JSON and then CSV, never needs the outcomes in memory.
+    ``rejected_outcomes``, if given, is the same for the rejected ones only (the journal picks them in
+    SQL); otherwise :meth:`rejected` filters ``outcomes``.
     """
 
     def __init__(
@@ -189,6 +191,7 @@ class PushResult:
         notes: Sequence[Note | str] = (),
         resumed: bool = False,
         closer: Callable[[], None] | None = None,
+        rejected_outcomes: Callable[[], Iterable[ProductOutcome]] | None = None,
     ) -> None:
         self.summary = summary
         self.merchant_id = merchant_id
@@ -202,6 +205,7 @@ class PushResult:
         #: Whether the push resumed an interrupted one from its state file.
         self.resumed = resumed
         self._outcomes = outcomes
+        self._rejected = rejected_outcomes
         self._closer = closer
 
     def close(self) -> None:
@@ -226,7 +230,9 @@ class PushResult:
         return iter(self._outcomes())
 
     def rejected(self) -> Iterator[ProductOutcome]:
-        """The rejected products only."""
+        """The rejected products only, by position."""
+        if self._rejected is not None:
+            return iter(self._rejected())
         return (o for o in self if o.status == "rejected")
 
     @property

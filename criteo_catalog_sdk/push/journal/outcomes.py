@@ -23,6 +23,7 @@ _LIVE_REFS: Final = (
     "SELECT position, key, product_id, method FROM items"  # noqa: S608 - fixed names
     f" WHERE batch_id = ? AND status IN {_LIVE_SQL} ORDER BY position"
 )
+_REJECTED_SQL: Final = sql_values((ItemStatus.REJECTED,))
 _PAGE: Final = 2000
 Reconcile = Callable[[list[EntryRef]], Reconciliation]
 
@@ -74,14 +75,17 @@ class Outcomes:
             db.execute("UPDATE batches SET report = ? WHERE batch_id = ?", (report.to_json(), batch_id))
             return rec
 
-    def iterate(self, run_id: int) -> Iterator[ProductOutcome]:
-        """Every recorded input of the run, by position; inputs still in flight are ``pending``."""
+    def iterate(self, run_id: int, *, rejected_only: bool = False) -> Iterator[ProductOutcome]:
+        """Every recorded input of the run, by position; inputs still in flight are ``pending``.
+        ``rejected_only``: only the rejected ones, picked by SQLite (a push's rejections, out of millions
+        of rows, without a Python object per row)."""
         last = -(2**63)
+        only = f" AND status IN {_REJECTED_SQL}" if rejected_only else ""
         while True:
             with self._db.read() as db:
                 page = db.execute(
-                    "SELECT position, product_id, status, stage, errors, warnings FROM items"
-                    " WHERE run_id = ? AND position > ? ORDER BY position LIMIT ?",
+                    "SELECT position, product_id, status, stage, errors, warnings FROM items"  # noqa: S608
+                    f" WHERE run_id = ? AND position > ?{only} ORDER BY position LIMIT ?",
                     (run_id, last, _PAGE),
                 ).fetchall()
             if not page:

@@ -200,6 +200,7 @@ async def execute(
         notes=notes,
         resumed=run.resumed,
         closer=closer,
+        rejected_outcomes=functools.partial(journal.outcomes.iterate, run.run_id, rejected_only=True),
     )
     if closer is not None:
         weakref.finalize(result, closer)
