@@ -25,7 +25,7 @@ from criteo_catalog_sdk.api_versions import ApiVersion, get_api_version
 from criteo_catalog_sdk.auth import ClientCredentialsAuth
 from criteo_catalog_sdk.body import CompressedBody, EncodedBody
 from criteo_catalog_sdk.budget import AppBudget, shared_budget
-from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url, settings_from_env
+from criteo_catalog_sdk.config import DEFAULT_BASE_URL, TOKEN_PATH, check_url, settings_from_env, uses_tls
 from criteo_catalog_sdk.errors import ConfigurationError, CriteoError, InvalidRequestError, TransportError
 from criteo_catalog_sdk.lifecycle import Deprecation, LifecycleWatch
 from criteo_catalog_sdk.polling import PollPolicy
@@ -92,7 +92,9 @@ class BaseClient(Generic[_HttpT, _SleepT]):
         self._budget = app_budget if isinstance(app_budget, AppBudget) else shared_budget(application, app_budget)
         self._owns_http = http_client is None
         self._http: _HttpT = http_client or self._http_class(
-            timeout=self._timeout or DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
+            timeout=self._timeout or DEFAULT_TIMEOUT,
+            headers={"User-Agent": USER_AGENT},
+            verify=uses_tls(self._base_url, self._token_url),
         )
         self._sleep: _SleepT = sleep or self._default_sleep()
         self._on_retry: OnRetry | None = None

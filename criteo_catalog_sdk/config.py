@@ -28,6 +28,7 @@ __all__ = [
     "check_url",
     "is_loopback_host",
     "settings_from_env",
+    "uses_tls",
 ]
 
 DEFAULT_BASE_URL = "https://api.criteo.com"
@@ -78,6 +79,15 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def uses_tls(*urls: str) -> bool:
+    """Whether an ``httpx`` client that only ever talks to ``urls`` (checked by :func:`check_url`; it
+    follows no redirects) uses TLS: its ``verify``. When none is https, no TLS is ever used, so no CA
+    bundle need be loaded: ``httpx``'s default loads certifi's certificates into a new SSL context, about
+    0.1 s of CPU for each client, a microsecond per product of a 100,000-product push to a local simulator.
+    An https client keeps ``httpx``'s verification as it is."""
+    return any(httpx.URL(url).scheme == "https" for url in urls)
 
 
 def check_url(url: str, what: str) -> str:

@@ -61,6 +61,26 @@ def test_tls_verification_is_on_by_default() -> None:
         asyncio.run(asyncc.close())
 
 
+def test_a_client_of_plain_http_urls_loads_no_certificates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS is never used when neither URL is https (only loopback hosts may be plain http): the CA bundle
+    (about 0.1 s of CPU per client) is not loaded. One https URL, the token's, brings verification back."""
+    loads: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads.append(args or kwargs)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    with CatalogClient(CLIENT_ID, SECRET, base_url="http://127.0.0.1:8080"):
+        pass
+    asyncio.run(AsyncCatalogClient(CLIENT_ID, SECRET, base_url="http://localhost:8080").close())
+    assert loads == []
+    mixed = CatalogClient(CLIENT_ID, SECRET, base_url="http://127.0.0.1:8080", token_url="https://127.0.0.1:8443/t")
+    with mixed:
+        assert len(loads) == 1 and _ssl_context(mixed._http).verify_mode == ssl.CERT_REQUIRED
+
+
 @pytest.fixture
 def self_signed_server(tmp_path: Path) -> Iterator[tuple[str, list[bytes], list[str]]]:
     """An HTTPS server on 127.0.0.1 with a self-signed certificate: what it decrypted, and its TLS errors."""
