@@ -167,8 +167,15 @@ class Database:
 
     def _prepare(self, durable: bool) -> None:
         conn = self.conn
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        if self._tmpdir is None:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        else:
+            # A temporary journal dies with its push (nothing resumes from it; no other connection reads
+            # it): pages are written once, into the file, with the rollback journal in memory, instead of
+            # into the WAL and again at each checkpoint and at close.
+            conn.execute("PRAGMA journal_mode=MEMORY")
+            conn.execute("PRAGMA synchronous=OFF")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         # Request bodies pass through the file (written once, deleted when their batch settles): fewer,

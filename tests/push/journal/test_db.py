@@ -36,6 +36,22 @@ def test_journal_is_in_wal_mode(path: Path) -> None:
     db.close()
 
 
+def test_a_temporary_journal_writes_its_pages_once_and_still_rolls_back() -> None:
+    j = Journal()  # no state file: nothing resumes from it, so no WAL (pages written once, no checkpoints)
+    try:
+        conn = j._db.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "memory"
+        run = j.runs.start(M).run_id
+        with pytest.raises(RuntimeError), j._db.tx() as db:
+            db.execute("UPDATE runs SET input_pos = 99 WHERE run_id = ?", (run,))
+            raise RuntimeError("a failure inside a transaction")
+        assert j.runs.get(run).input_pos == 0
+        assert j.batches.record(run, batch=[ins(1, "A")]).batch_id is not None
+        assert not [n for n in os.listdir(os.path.dirname(j.path)) if n.endswith("-wal")]
+    finally:
+        j.close()
+
+
 def test_temporary_journal_is_removed() -> None:
     j = Journal()
     p = j.path
