@@ -20,6 +20,7 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.bodies import entries_by_key, pack_entries, stored_body
 from criteo_catalog_sdk.push.journal.db import Database, marks, rowid
 from criteo_catalog_sdk.push.journal.items import Settled, issues_json, write_items
+from criteo_catalog_sdk.push.journal.span import IN_BATCH, batch_span, span_of
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
     ITEM_EFFECTS,
@@ -36,11 +37,11 @@ from criteo_catalog_sdk.push.wire import PreparedEntry
 
 __all__ = ["BatchInfo", "Batches", "Recorded"]
 
+_LIVE_SQL: Final = sql_values(LIVE)
 _LIVE_ITEMS: Final = (
     "SELECT position, key, product_id, method, digest, expires_at FROM items"  # noqa: S608 - fixed names
-    f" WHERE batch_id = ? AND status IN {sql_values(LIVE)} ORDER BY position"
+    f" WHERE {IN_BATCH} AND status IN {_LIVE_SQL} ORDER BY position"
 )
-_LIVE_SQL: Final = sql_values(LIVE)
 
 
 class Recorded(NamedTuple):
@@ -135,8 +136,9 @@ class Batches:
             rows = db.execute(
                 "SELECT DISTINCT other.batch_id FROM items i JOIN items other INDEXED BY items_key"  # noqa: S608
                 " ON other.run_id = i.run_id AND other.key = i.key JOIN batches b ON b.batch_id = other.batch_id"
-                f" WHERE i.batch_id = ? AND other.batch_id < ? AND b.state IN {sql_values(UNFINISHED)}",
-                (batch_id, batch_id),
+                " WHERE i.run_id = ? AND i.position BETWEEN ? AND ? AND i.batch_id = ? AND other.batch_id < ?"
+                f" AND b.state IN {sql_values(UNFINISHED)}",
+                (*batch_span(db, batch_id).params, batch_id),
             ).fetchall()
         return frozenset(r[0] for r in rows)
 
@@ -177,7 +179,8 @@ class Batches:
             stored, n_entries = db.execute(
                 "SELECT body, n_entries FROM batches JOIN bodies USING (batch_id) WHERE batch_id = ?", (batch_id,)
             ).fetchone()
-            live = db.execute(f"SELECT COUNT(*) FROM items WHERE batch_id = ? AND status IN {_LIVE_SQL}", (batch_id,))  # noqa: S608
+            span = batch_span(db, batch_id)
+            live = db.execute(f"SELECT COUNT(*) FROM items WHERE {IN_BATCH} AND status IN {_LIVE_SQL}", span.params)  # noqa: S608
             count = int(live.fetchone()[0])
             if count == 0:
                 _move(db, batch_id, state, BatchEvent.EMPTIED, self._db.clock())
@@ -234,9 +237,11 @@ def _insert_batch(
 ) -> int:
     """A new pending batch of ``entries`` and its stored body; returns its id."""
     packed, size = pack_entries([e.data for e in entries])
+    first, last = span_of(e.position for e in entries)
     cur = db.execute(
-        "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (run_id, parent_id, BatchState.PENDING.value, len(entries), size, now),
+        "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at, first_position,"
+        " last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (run_id, parent_id, BatchState.PENDING.value, len(entries), size, now, first, last),
     )
     batch_id = rowid(cur)
     db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))
@@ -251,7 +256,7 @@ def _live_entries(db: sqlite3.Connection, batch_id: int) -> list[PreparedEntry]:
     data = entries_by_key(bytes(row[0]))
     return [
         PreparedEntry(r[0], r[1], r[2], r[3], data[r[1]], _bytes(r[4]), r[5])
-        for r in db.execute(_LIVE_ITEMS, (batch_id,))
+        for r in db.execute(_LIVE_ITEMS, batch_span(db, batch_id).params)
         if r[1] in data
     ]
 
@@ -293,8 +298,8 @@ def _move(
         rejected = after is ItemStatus.REJECTED
         db.execute(
             "UPDATE items SET status = ?, stage = COALESCE(?, stage), errors = COALESCE(?, errors)"  # noqa: S608
-            f" WHERE batch_id = ? AND status IN ({marks(len(before))})",
+            f" WHERE {IN_BATCH} AND status IN ({marks(len(before))})",
             (after.value, "api" if rejected else None, issues_json([issue]) if issue and rejected else None,
-             batch_id, *(s.value for s in before)),
+             *batch_span(db, batch_id).params, *(s.value for s in before)),
         )  # fmt: skip
     return new

@@ -3,21 +3,22 @@
 A state file is checked when it is opened, before the push sends anything: a path that cannot be
 opened or written, a file that is not SQLite, or a schema this SDK does not know is a
 :class:`~criteo_catalog_sdk.errors.StateFileError` naming the path and the reason. Version 1 files
-(the first release) and 2 are migrated in place.
+(the first release) to 3 are migrated in place.
 
-Schema (version 3)::
+Schema (version 4)::
 
     meta(key PK, value)                                   schema_version
     runs(run_id PK, merchant_id, state running|finished, input_pos, input_complete, options JSON,
          started_at, finished_at)
     batches(batch_id PK, run_id, parent_id (413 halves), state (states.BatchState), token, sends,
-            resubmitted, n_entries, n_bytes, report JSON, error JSON, created_at, accepted_at, done_at)
+            resubmitted, n_entries, n_bytes, report JSON, error JSON, created_at, accepted_at, done_at,
+            first_position, last_position (where its items lie: :mod:`.span`))
     bodies(batch_id PK, body BLOB): a batch's request, kept until it is settled (one write per batch, not
             one per product; a table of its own, so that the batch's row stays small to update);
             zstd-compressed since version 3 (:mod:`.bodies`)
-    items(item_id PK, run_id, position, key, product_id, method, batch_id, digest BLOB, status
-          (states.ItemStatus), stage client|api, errors JSON, warnings JSON, refresh 0|1, expires_at;
-          UNIQUE (run_id, position); indexes (run_id, key), (batch_id))
+    items(run_id, position, key, product_id, method, batch_id, digest BLOB, status (states.ItemStatus),
+          stage client|api, errors JSON, warnings JSON, refresh 0|1, expires_at; PK (run_id, position),
+          WITHOUT ROWID since version 4; index (run_id, key))
     synced(merchant_id, key, product_id, digest (empty: the version at Criteo is unknown), synced_at
            (when Criteo last confirmed an upsert), expires_at (the product's expirationDate, if any);
            PK (merchant_id, key))
@@ -41,9 +42,27 @@ from criteo_catalog_sdk.push.states import JournalError
 
 __all__ = ["SCHEMA_VERSION", "Database", "check_readable", "open_read_only"]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
-_SCHEMA: Final = """
+_ITEMS_TABLE: Final = """
+CREATE TABLE IF NOT EXISTS items (
+    run_id     INTEGER NOT NULL,
+    position   INTEGER NOT NULL,
+    key        TEXT,
+    product_id TEXT,
+    method     TEXT,
+    batch_id   INTEGER,
+    digest     BLOB,
+    status     TEXT NOT NULL,
+    stage      TEXT,
+    errors     TEXT,
+    warnings   TEXT,
+    refresh    INTEGER NOT NULL DEFAULT 0,
+    expires_at REAL,
+    PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+"""
+_SCHEMA: Final = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     run_id         INTEGER PRIMARY KEY,
@@ -70,29 +89,14 @@ CREATE TABLE IF NOT EXISTS batches (
     error       TEXT,
     created_at  REAL NOT NULL,
     accepted_at REAL,
-    done_at     REAL
+    done_at     REAL,
+    first_position INTEGER,
+    last_position  INTEGER
 );
 CREATE TABLE IF NOT EXISTS bodies (batch_id INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS batches_run_state ON batches (run_id, state);
-CREATE TABLE IF NOT EXISTS items (
-    item_id    INTEGER PRIMARY KEY,
-    run_id     INTEGER NOT NULL,
-    position   INTEGER NOT NULL,
-    key        TEXT,
-    product_id TEXT,
-    method     TEXT,
-    batch_id   INTEGER,
-    digest     BLOB,
-    status     TEXT NOT NULL,
-    stage      TEXT,
-    errors     TEXT,
-    warnings   TEXT,
-    refresh    INTEGER NOT NULL DEFAULT 0,
-    expires_at REAL,
-    UNIQUE (run_id, position)
-);
+{_ITEMS_TABLE}
 CREATE INDEX IF NOT EXISTS items_key ON items (run_id, key);
-CREATE INDEX IF NOT EXISTS items_batch ON items (batch_id);
 CREATE TABLE IF NOT EXISTS synced (
     merchant_id INTEGER NOT NULL,
     key         TEXT NOT NULL,
@@ -117,6 +121,23 @@ _MIGRATE_1_TO_2: Final = (
 # Version 2 -> 3: bodies are stored compressed. Nothing to convert (a raw body still reads, see
 # bodies.stored_body); the version tells an older SDK, which would send a compressed body as it is, to
 # refuse the file.
+# Version 3 -> 4: items are a WITHOUT ROWID table keyed by (run_id, position), and a batch says the span
+# of positions its items lie in (span.py), which replaces the index of items by batch id: a product's
+# row costs two B-trees to write instead of four, and reading a batch's items needs no lookup per row.
+_ITEM_COLUMNS: Final = (
+    "run_id, position, key, product_id, method, batch_id, digest, status, stage, errors, warnings, refresh, expires_at"
+)
+_MIGRATE_3_TO_4: Final = (
+    "DROP INDEX IF EXISTS items_batch",
+    "DROP INDEX IF EXISTS items_key",
+    "ALTER TABLE items RENAME TO items_v3",
+    _ITEMS_TABLE,
+    f"INSERT INTO items ({_ITEM_COLUMNS}) SELECT {_ITEM_COLUMNS} FROM items_v3",  # noqa: S608 - fixed names
+    "DROP TABLE items_v3",
+    "UPDATE batches SET first_position = s.first, last_position = s.last FROM (SELECT batch_id,"
+    " MIN(position) AS first, MAX(position) AS last FROM items WHERE batch_id IS NOT NULL GROUP BY batch_id)"
+    " AS s WHERE batches.batch_id = s.batch_id",
+)
 
 
 def _check_path(path: str) -> None:
@@ -187,6 +208,8 @@ class Database:
             version = _schema_version(conn, self.path)
             if version == 1:
                 self._migrate_from_1()
+            if version is not None and version < 4:
+                self._migrate_to_4()
             conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")  # idempotent DDL
             with self.tx() as db:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -205,6 +228,15 @@ class Database:
                 body = b'{"entries":[' + b",".join(bytes(r[0]) for r in rows) + b"]}"
                 db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
             db.execute("ALTER TABLE items DROP COLUMN entry")
+
+    def _migrate_to_4(self) -> None:
+        with self.tx() as db:
+            columns = {r[1] for r in db.execute("PRAGMA table_info(batches)")}
+            for column in ("first_position", "last_position"):
+                if column not in columns:
+                    db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER")
+            for statement in _MIGRATE_3_TO_4:
+                db.execute(statement)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

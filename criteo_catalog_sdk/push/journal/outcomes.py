@@ -10,6 +10,7 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.batches import _merchant, _move, _state
 from criteo_catalog_sdk.push.journal.db import Database
 from criteo_catalog_sdk.push.journal.items import issues_json
+from criteo_catalog_sdk.push.journal.span import IN_BATCH, batch_span
 from criteo_catalog_sdk.push.journal.synced import confirm
 from criteo_catalog_sdk.push.reconcile import EntryRef, Reconciliation, entry_refs, names_entries
 from criteo_catalog_sdk.push.result import ProductOutcome, Stage, Summary
@@ -21,7 +22,7 @@ __all__ = ["Outcomes"]
 _LIVE_SQL: Final = sql_values(LIVE)
 _LIVE_REFS: Final = (
     "SELECT position, key, product_id, method FROM items"  # noqa: S608 - fixed names
-    f" WHERE batch_id = ? AND status IN {_LIVE_SQL} ORDER BY position"
+    f" WHERE {IN_BATCH} AND status IN {_LIVE_SQL} ORDER BY position"
 )
 _REJECTED_SQL: Final = sql_values((ItemStatus.REJECTED,))
 _PAGE: Final = 2000
@@ -46,9 +47,10 @@ class Outcomes:
         batch is done. Entries superseded meanwhile keep that status and change no synced row."""
         with self._db.tx() as db:
             state = _state(db, batch_id)
-            run_id = db.execute("SELECT run_id FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()[0]
+            span = batch_span(db, batch_id)
+            run_id = span.run_id
             refs = (
-                entry_refs(db.execute(_LIVE_REFS, (batch_id,)))  # rare: only reports that name products
+                entry_refs(db.execute(_LIVE_REFS, span.params))  # rare: only reports that name products
                 if names_entries(report)
                 else []
             )
@@ -67,10 +69,10 @@ class Outcomes:
             )
             db.execute(
                 "UPDATE items SET status = CASE WHEN method = 'delete' THEN ? WHEN refresh THEN ? ELSE ? END"  # noqa: S608
-                f" WHERE batch_id = ? AND status IN {_LIVE_SQL}",
-                (ItemStatus.DELETED.value, ItemStatus.REFRESHED.value, ItemStatus.UPSERTED.value, batch_id),
+                f" WHERE {IN_BATCH} AND status IN {_LIVE_SQL}",
+                (ItemStatus.DELETED.value, ItemStatus.REFRESHED.value, ItemStatus.UPSERTED.value, *span.params),
             )
-            confirm(db, _merchant(db, run_id), batch_id, now)
+            confirm(db, _merchant(db, run_id), span, now)
             _move(db, batch_id, state, BatchEvent.REPORTED, now)
             db.execute("UPDATE batches SET report = ? WHERE batch_id = ?", (report.to_json(), batch_id))
             return rec

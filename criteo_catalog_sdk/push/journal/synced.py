@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final, NamedTuple
 
 from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks
+from criteo_catalog_sdk.push.journal.span import IN_BATCH, Span
 from criteo_catalog_sdk.push.states import ItemStatus, JournalError
 
 __all__ = ["UNKNOWN_DIGEST", "DeletionCounts", "Synced", "SyncedRow", "confirm", "mark_unknown"]
@@ -58,18 +59,18 @@ def mark_unknown(db: sqlite3.Connection, merchant_id: int, keys: Sequence[str]) 
         )
 
 
-def confirm(db: sqlite3.Connection, merchant_id: int, batch_id: int, now: float) -> None:
+def confirm(db: sqlite3.Connection, merchant_id: int, batch: Span, now: float) -> None:
     """A report confirmed the batch's outcomes: its upserted products are synced as sent, its deleted
     ones are gone (set-based: the items already carry their final statuses)."""
     db.execute(
-        "INSERT OR REPLACE INTO synced (merchant_id, key, product_id, digest, synced_at, expires_at)"
-        " SELECT ?, key, product_id, digest, ?, expires_at FROM items"
-        " WHERE batch_id = ? AND status IN (?, ?) AND digest IS NOT NULL",
-        (merchant_id, now, batch_id, ItemStatus.UPSERTED.value, ItemStatus.REFRESHED.value),
+        "INSERT OR REPLACE INTO synced (merchant_id, key, product_id, digest, synced_at, expires_at)"  # noqa: S608
+        f" SELECT ?, key, product_id, digest, ?, expires_at FROM items"
+        f" WHERE {IN_BATCH} AND status IN (?, ?) AND digest IS NOT NULL",
+        (merchant_id, now, *batch.params, ItemStatus.UPSERTED.value, ItemStatus.REFRESHED.value),
     )
     db.execute(
-        "DELETE FROM synced WHERE merchant_id = ? AND key IN (SELECT key FROM items WHERE batch_id = ? AND status = ?)",
-        (merchant_id, batch_id, ItemStatus.DELETED.value),
+        f"DELETE FROM synced WHERE merchant_id = ? AND key IN (SELECT key FROM items WHERE {IN_BATCH} AND status = ?)",  # noqa: S608
+        (merchant_id, *batch.params, ItemStatus.DELETED.value),
     )
 
 
