@@ -78,6 +78,7 @@ def _duplicate(product_id: str | None, later: int | None) -> str | None:
 
 #: Stored status values, looked up once (an enum's ``.value`` is a Python call: not one per product).
 _QUEUED: Final = ItemStatus.QUEUED.value
+_INSERT: Final = "insert"
 _UNCHANGED: Final = ItemStatus.UNCHANGED.value
 _SUPERSEDED: Final = ItemStatus.SUPERSEDED.value
 _REJECTED: Final = ItemStatus.REJECTED.value
@@ -110,11 +111,63 @@ def write_items(
     blockers = _supersede_earlier(db, run_id, merchant_id, newest, batch)
     # The rows are made as SQLite takes them, not listed first: a batch's rows, thousands of tuples,
     # would otherwise sit beside its entries.
-    rows = _rows(run_id, batch_id, batch, settled, refreshes)
     if kept != len(newest):  # a key twice among these rows (rare): the earlier one is superseded
-        rows = (_superseded_if_older(r, newest) for r in rows)
-    db.executemany(_INSERT_ITEM, rows)
+        rows = _rows(run_id, batch_id, batch, settled, refreshes)
+        db.executemany(_INSERT_ITEM, (_superseded_if_older(r, newest) for r in rows))
+        return blockers
+    if settled.rejected or settled.superseded:
+        db.executemany(_INSERT_ITEM, _rows(run_id, None, (), Settled(settled.rejected, [], settled.superseded), ()))
+    if settled.unchanged:
+        _write_entries(db, run_id, None, _UNCHANGED, settled.unchanged, ())
+    if batch_id is not None and batch:
+        _write_entries(db, run_id, batch_id, _QUEUED, batch, refreshes)
     return blockers
+
+
+def _write_entries(
+    db: sqlite3.Connection,
+    run_id: int,
+    batch_id: int | None,
+    status: str,
+    entries: Sequence[PreparedEntry],
+    refreshes: Container[int],
+) -> None:
+    """The rows of entries of one status (a batch's, queued; or unchanged ones, of no batch)."""
+    plain = not refreshes and all(e.method == _INSERT and e.expires is None for e in entries)
+    if plain:  # the usual: upserts, none refreshed, none with an expirationDate
+        db.executemany(_entry_insert(run_id, batch_id, status, plain=True), _plain_rows(entries))
+    else:
+        db.executemany(_entry_insert(run_id, batch_id, status, plain=False), _entry_rows(entries, refreshes))
+
+
+def _entry_insert(run_id: int, batch_id: int | None, status: str, *, plain: bool) -> str:
+    """The ``INSERT`` of entry rows of one status. What all of them share is written into the statement
+    (the run and batch ids, integers; the status, a fixed word; for ``plain`` entries the method, no
+    refresh, no expiry), so that a row binds 4 values (:func:`_plain_rows`), or 7 (:func:`_entry_rows`),
+    instead of the 13 of :data:`_INSERT_ITEM`: every bound value is a call into SQLite, under its
+    connection's mutex (about 1,000 instructions a value)."""
+    if status not in _KEPT:
+        raise ValueError(f"not a status of entry rows: {status!r}")
+    batch = "NULL" if batch_id is None else str(int(batch_id))
+    method, refresh, expires = (f"'{_INSERT}'", "0", "NULL") if plain else ("?", "?", "?")
+    return (
+        "INSERT OR REPLACE INTO items (run_id, position, key, product_id, method, batch_id, digest, status,"  # noqa: S608
+        f" refresh, expires_at) VALUES ({int(run_id)}, ?, ?, ?, {method}, {batch}, NULLIF(?, x''), '{status}',"
+        f" {refresh}, {expires})"
+    )
+
+
+def _plain_rows(batch: Iterable[PreparedEntry]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a plain batch's :func:`_entry_insert`."""
+    for e in batch:
+        yield (e.position, e.key, e.product_id, bytearray(e.digest or b""))
+
+
+def _entry_rows(batch: Iterable[PreparedEntry], refreshes: Container[int]) -> Iterator[tuple[Any, ...]]:
+    """The rows of :func:`_entry_insert`, with the stand-ins of :data:`_INSERT_ITEM` (no digest, no expiry)."""
+    for e in batch:
+        yield (e.position, e.key, e.product_id, e.method, bytearray(e.digest or b""), int(e.position in refreshes),
+               _NO_TIME if e.expires is None else e.expires)  # fmt: skip
 
 
 def _rows(
