@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from criteo_catalog_sdk.ids import product_key
 from criteo_catalog_sdk.issue import Issue
-from criteo_catalog_sdk.push.journal.db import IN_CHUNK, marks
+from criteo_catalog_sdk.push.journal.db import IN_JSON, json_list
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import SENT, SENT_OR_KEPT, UNFINISHED, ItemStatus
 from criteo_catalog_sdk.push.wire import PreparedEntry, Rejected
@@ -213,28 +213,25 @@ def _supersede_earlier(
     """Earlier items of the run with the keys of ``newest`` become superseded; a version already sent
     (Criteo may hold it) makes its synced version unknown, so that the next delta push sends the product.
     Returns the unfinished batches holding an earlier line (of any status) of a product of ``batch``."""
-    keys = list(newest)
     stale: list[tuple[str | None, int, int]] = []
     forget: list[str] = []
     blockers: set[int] = set()
     batch_keys: frozenset[str] | None = None  # made only when needed: most records find no earlier line
-    for start in range(0, len(keys), IN_CHUNK):
-        part = keys[start : start + IN_CHUNK]
-        for pos, key, pid, status, holder, holder_state, sends in db.execute(
-            "SELECT i.position, i.key, i.product_id, i.status, i.batch_id, b.state, b.sends"  # noqa: S608
-            " FROM items i INDEXED BY items_key LEFT JOIN batches b ON b.batch_id = i.batch_id"
-            f" WHERE i.run_id = ? AND i.key IN ({marks(len(part))})",
-            (run_id, *part),
-        ):
-            if holder_state in _UNFINISHED:
-                batch_keys = batch_keys if batch_keys is not None else frozenset(e.key for e in batch)
-                if key in batch_keys:
-                    blockers.add(holder)
-            if status not in _SENT_OR_KEPT or pos >= newest[key]:
-                continue
-            stale.append((_duplicate(pid, newest[key]), run_id, pos))
-            if status in _SENT or (sends or 0) > 0:  # Criteo may hold that version
-                forget.append(key)
+    for pos, key, pid, status, holder, holder_state, sends in db.execute(
+        "SELECT i.position, i.key, i.product_id, i.status, i.batch_id, b.state, b.sends"  # noqa: S608
+        " FROM items i INDEXED BY items_key LEFT JOIN batches b ON b.batch_id = i.batch_id"
+        f" WHERE i.run_id = ? AND i.key {IN_JSON}",
+        (run_id, json_list(newest)),
+    ):
+        if holder_state in _UNFINISHED:
+            batch_keys = batch_keys if batch_keys is not None else frozenset(e.key for e in batch)
+            if key in batch_keys:
+                blockers.add(holder)
+        if status not in _SENT_OR_KEPT or pos >= newest[key]:
+            continue
+        stale.append((_duplicate(pid, newest[key]), run_id, pos))
+        if status in _SENT or (sends or 0) > 0:  # Criteo may hold that version
+            forget.append(key)
     db.executemany(
         "UPDATE items SET status = 'superseded', stage = 'client', errors = ? WHERE run_id = ? AND position = ?",
         stale,

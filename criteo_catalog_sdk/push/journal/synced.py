@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Final, NamedTuple
 
-from criteo_catalog_sdk.push.journal.db import IN_CHUNK, Database, marks
+from criteo_catalog_sdk.push.journal.db import IN_JSON, Database, json_list
 from criteo_catalog_sdk.push.journal.span import IN_BATCH, Span
 from criteo_catalog_sdk.push.states import ItemStatus, JournalError
 
@@ -50,12 +50,10 @@ class DeletionCounts(NamedTuple):
 
 def mark_unknown(db: sqlite3.Connection, merchant_id: int, keys: Sequence[str]) -> None:
     """The synced versions of ``keys`` are unknown from now on (a batch of them is on its way)."""
-    distinct = list(dict.fromkeys(keys))
-    for start in range(0, len(distinct), IN_CHUNK):
-        part = distinct[start : start + IN_CHUNK]
+    if keys:
         db.execute(
-            f"UPDATE synced SET digest = ? WHERE merchant_id = ? AND key IN ({marks(len(part))})",  # noqa: S608
-            (UNKNOWN_DIGEST, merchant_id, *part),
+            f"UPDATE synced SET digest = ? WHERE merchant_id = ? AND key {IN_JSON}",  # noqa: S608
+            (UNKNOWN_DIGEST, merchant_id, json_list(keys)),
         )
 
 
@@ -83,16 +81,15 @@ class Synced:
     def lookup(self, merchant_id: int, keys: Sequence[str]) -> dict[str, SyncedRow]:
         """The synced rows of the known keys whose version at Criteo is known (others are absent)."""
         out: dict[str, SyncedRow] = {}
-        distinct = list(dict.fromkeys(keys))
+        if not keys:
+            return out
         with self._db.read() as db:
-            for start in range(0, len(distinct), IN_CHUNK):
-                part = distinct[start : start + IN_CHUNK]
-                for key, pid, digest, synced_at, expires_at in db.execute(
-                    "SELECT key, product_id, digest, synced_at, expires_at FROM synced"  # noqa: S608
-                    f" WHERE merchant_id = ? AND key IN ({marks(len(part))}) AND digest != ?",
-                    (merchant_id, *part, UNKNOWN_DIGEST),
-                ):
-                    out[key] = SyncedRow(key, pid, bytes(digest), synced_at, expires_at)
+            for key, pid, digest, synced_at, expires_at in db.execute(
+                "SELECT key, product_id, digest, synced_at, expires_at FROM synced"  # noqa: S608
+                f" WHERE merchant_id = ? AND key {IN_JSON} AND digest != ?",
+                (merchant_id, json_list(keys), UNKNOWN_DIGEST),
+            ):
+                out[key] = SyncedRow(key, pid, bytes(digest), synced_at, expires_at)
         return out
 
     def count(self, merchant_id: int) -> int:

@@ -67,3 +67,22 @@ def test_missing_pages_through_a_large_state(path: Path) -> None:
         j.runs.finish(run)
         run2 = j.runs.start(M).run_id
         assert len(list(j.synced.missing(run2))) == 2_500
+
+
+def test_keys_with_json_metacharacters_are_found_and_marked_unknown(path: Path) -> None:
+    """Keys travel to SQLite as one JSON array: quotes, backslashes and escapes must come back as written."""
+    odd = ['Q"1', "B\\2", "U\\u00413", "[5]", "{6}"]
+    with Journal(path) as j:
+        run = j.runs.start(M).run_id
+        first = j.batches.record(run, batch=[ins(i, pid) for i, pid in enumerate(odd, start=1)]).batch_id
+        assert first is not None
+        sent(j, first)
+        apply(j, first, ok_report(len(odd)))
+        j.runs.finish(run)
+        keys = [pid.lower() for pid in odd]
+        assert set(j.synced.lookup(M, [*keys, "absent"])) == set(keys)
+        run2 = j.runs.start(M).run_id
+        again = j.batches.record(run2, batch=[ins(1, odd[0]), ins(2, odd[1]), ins(3, odd[1])]).batch_id
+        assert again is not None  # the same key twice in a record: the earlier line superseded
+        assert set(j.synced.lookup(M, keys)) == set(keys[2:])  # on their way: their versions are unknown
+        assert [o.status for o in j.outcomes.iterate(run2)] == ["pending", "superseded", "pending"]
