@@ -19,67 +19,8 @@ from criteo_catalog_sdk.report import Report
 
 from .conftest import M, ins, ok_report
 
-#: Version 3's schema, verbatim.
-V3_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id         INTEGER PRIMARY KEY,
-    merchant_id    INTEGER NOT NULL,
-    state          TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'finished')),
-    input_pos      INTEGER NOT NULL DEFAULT 0,
-    input_complete INTEGER NOT NULL DEFAULT 0,
-    options        TEXT,
-    started_at     REAL NOT NULL,
-    finished_at    REAL
-);
-CREATE INDEX IF NOT EXISTS runs_merchant ON runs (merchant_id, state);
-CREATE TABLE IF NOT EXISTS batches (
-    batch_id    INTEGER PRIMARY KEY,
-    run_id      INTEGER NOT NULL REFERENCES runs (run_id),
-    parent_id   INTEGER REFERENCES batches (batch_id),
-    state       TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'done', 'split', 'failed')),
-    token       TEXT,
-    sends       INTEGER NOT NULL DEFAULT 0,
-    resubmitted INTEGER NOT NULL DEFAULT 0,
-    n_entries   INTEGER NOT NULL,
-    n_bytes     INTEGER NOT NULL,
-    report      TEXT,
-    error       TEXT,
-    created_at  REAL NOT NULL,
-    accepted_at REAL,
-    done_at     REAL
-);
-CREATE TABLE IF NOT EXISTS bodies (batch_id INTEGER PRIMARY KEY, body BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS batches_run_state ON batches (run_id, state);
-CREATE TABLE IF NOT EXISTS items (
-    item_id    INTEGER PRIMARY KEY,
-    run_id     INTEGER NOT NULL,
-    position   INTEGER NOT NULL,
-    key        TEXT,
-    product_id TEXT,
-    method     TEXT,
-    batch_id   INTEGER,
-    digest     BLOB,
-    status     TEXT NOT NULL,
-    stage      TEXT,
-    errors     TEXT,
-    warnings   TEXT,
-    refresh    INTEGER NOT NULL DEFAULT 0,
-    expires_at REAL,
-    UNIQUE (run_id, position)
-);
-CREATE INDEX IF NOT EXISTS items_key ON items (run_id, key);
-CREATE INDEX IF NOT EXISTS items_batch ON items (batch_id);
-CREATE TABLE IF NOT EXISTS synced (
-    merchant_id INTEGER NOT NULL,
-    key         TEXT NOT NULL,
-    product_id  TEXT NOT NULL,
-    digest      BLOB NOT NULL,
-    synced_at   REAL NOT NULL,
-    expires_at  REAL,
-    PRIMARY KEY (merchant_id, key)
-) WITHOUT ROWID;
-"""
+#: Version 3's schema, verbatim (a frozen copy of what the previous release wrote).
+V3_SCHEMA = (Path(__file__).parent / "fixtures" / "schema_v3.sql").read_text()
 
 
 def write_v3_file(path: Path) -> None:
