@@ -20,7 +20,7 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.bodies import entries_by_key, pack_entries, stored_body
 from criteo_catalog_sdk.push.journal.db import Database, marks, rowid
 from criteo_catalog_sdk.push.journal.items import Settled, issues_json, write_items
-from criteo_catalog_sdk.push.journal.span import IN_BATCH, batch_span, span_of
+from criteo_catalog_sdk.push.journal.span import IN_BATCH, batch_span, in_batch, span_of
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
     ITEM_EFFECTS,
@@ -136,7 +136,7 @@ class Batches:
             rows = db.execute(
                 "SELECT DISTINCT other.batch_id FROM items i JOIN items other INDEXED BY items_key"  # noqa: S608
                 " ON other.run_id = i.run_id AND other.key = i.key JOIN batches b ON b.batch_id = other.batch_id"
-                " WHERE i.run_id = ? AND i.position BETWEEN ? AND ? AND i.batch_id = ? AND other.batch_id < ?"
+                f" WHERE {in_batch('i')} AND other.batch_id < ?"
                 f" AND b.state IN {sql_values(UNFINISHED)}",
                 (*batch_span(db, batch_id).params, batch_id),
             ).fetchall()

@@ -39,6 +39,7 @@ from typing import Final
 
 import orjson
 
+from criteo_catalog_sdk._logging import logger
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.states import JournalError
 
@@ -126,20 +127,6 @@ _MIGRATE_1_TO_2: Final = (
 # Version 3 -> 4: items are a WITHOUT ROWID table keyed by (run_id, position), and a batch says the span
 # of positions its items lie in (span.py), which replaces the index of items by batch id: a product's
 # row costs two B-trees to write instead of four, and reading a batch's items needs no lookup per row.
-_ITEM_COLUMNS: Final = (
-    "run_id, position, key, product_id, method, batch_id, digest, status, stage, errors, warnings, refresh, expires_at"
-)
-_MIGRATE_3_TO_4: Final = (
-    "DROP INDEX IF EXISTS items_batch",
-    "DROP INDEX IF EXISTS items_key",
-    "ALTER TABLE items RENAME TO items_v3",
-    _ITEMS_TABLE,
-    f"INSERT INTO items ({_ITEM_COLUMNS}) SELECT {_ITEM_COLUMNS} FROM items_v3",  # noqa: S608 - fixed names
-    "DROP TABLE items_v3",
-    "UPDATE batches SET first_position = s.first, last_position = s.last FROM (SELECT batch_id,"
-    " MIN(position) AS first, MAX(position) AS last FROM items WHERE batch_id IS NOT NULL GROUP BY batch_id)"
-    " AS s WHERE batches.batch_id = s.batch_id",
-)
 
 
 def _check_path(path: str) -> None:
@@ -190,6 +177,7 @@ class Database:
 
     def _prepare(self, durable: bool) -> None:
         conn = self.conn
+        _check_sqlite(conn, self.path)
         if self._tmpdir is None:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
@@ -208,13 +196,16 @@ class Database:
         conn.execute("PRAGMA cache_size=-2048")
         with self.lock:
             version = _schema_version(conn, self.path)
+            if version is not None and version < SCHEMA_VERSION:
+                # Once per file; the items table is copied (about its size again on disk, for a moment).
+                logger.info("state file %s: migrating schema %d to %d", self.path, version, SCHEMA_VERSION)
             if version == 1:
                 self._migrate_from_1()
             if version is not None and version < 4:
                 self._migrate_to_4()
             conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")  # idempotent DDL
             with self.tx() as db:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                _stamp(db, SCHEMA_VERSION)
 
     def _migrate_from_1(self) -> None:
         with self.tx() as db:
@@ -230,6 +221,7 @@ class Database:
                 body = b'{"entries":[' + b",".join(bytes(r[0]) for r in rows) + b"]}"
                 db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, body))
             db.execute("ALTER TABLE items DROP COLUMN entry")
+            _stamp(db, 2)  # with the change: an interrupted later step must not run this one again
 
     def _migrate_to_4(self) -> None:
         with self.tx() as db:
@@ -237,8 +229,18 @@ class Database:
             for column in ("first_position", "last_position"):
                 if column not in columns:
                     db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER")
-            for statement in _MIGRATE_3_TO_4:
-                db.execute(statement)
+            db.execute("DROP INDEX IF EXISTS items_batch")
+            db.execute("DROP INDEX IF EXISTS items_key")
+            db.execute("ALTER TABLE items RENAME TO items_v3")
+            db.execute(_ITEMS_TABLE)
+            names = ", ".join(r[1] for r in db.execute("PRAGMA table_info(items)"))  # the new table's columns
+            db.execute(f"INSERT INTO items ({names}) SELECT {names} FROM items_v3")  # noqa: S608 - schema names
+            db.execute("DROP TABLE items_v3")
+            spans = db.execute(
+                "SELECT MIN(position), MAX(position), batch_id FROM items WHERE batch_id IS NOT NULL GROUP BY batch_id"
+            ).fetchall()
+            db.executemany("UPDATE batches SET first_position = ?, last_position = ? WHERE batch_id = ?", spans)
+            _stamp(db, 4)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -265,6 +267,22 @@ class Database:
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
+
+
+def _stamp(db: sqlite3.Connection, version: int) -> None:
+    """Write the schema version (inside the transaction of the change that made the file so)."""
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version),))
+
+
+def _check_sqlite(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse an SQLite without its JSON functions (the journal's key lookups use ``json_each``)."""
+    try:
+        conn.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.OperationalError:
+        raise StateFileError(
+            f"state file {path}: this Python's SQLite ({sqlite3.sqlite_version}) has no JSON functions"
+            " (json_each), which the journal needs: use an SQLite built with them (every build since 3.38)"
+        ) from None
 
 
 def _schema_version(conn: sqlite3.Connection, path: str) -> int | None:
@@ -340,5 +358,6 @@ IN_JSON: Final = "IN (SELECT value FROM json_each(?))"
 
 
 def json_list(values: Iterable[str]) -> str:
-    """Strings as the JSON array :data:`IN_JSON` takes."""
+    """Strings as the JSON array :data:`IN_JSON` takes. They are product keys: printable ASCII (checked
+    ids, lowercased); SQLite's JSON would not match a key holding a NUL character."""
     return orjson.dumps(list(values)).decode()

@@ -20,10 +20,17 @@ from typing import Final, NamedTuple
 
 from criteo_catalog_sdk.push.states import JournalError
 
-__all__ = ["IN_BATCH", "Span", "batch_span", "span_of"]
+__all__ = ["IN_BATCH", "Span", "batch_span", "in_batch", "span_of"]
 
-#: The items of one batch, for ``WHERE``: takes :meth:`Span.params` (4 values).
-IN_BATCH: Final = "run_id = ? AND position BETWEEN ? AND ? AND batch_id = ?"
+
+def in_batch(alias: str = "") -> str:
+    """The items of one batch, for ``WHERE`` (of table ``alias``, if given): takes :meth:`Span.params`."""
+    t = f"{alias}." if alias else ""
+    return f"{t}run_id = ? AND {t}position BETWEEN ? AND ? AND {t}batch_id = ?"
+
+
+#: :func:`in_batch` of the items table itself.
+IN_BATCH: Final = in_batch()
 
 
 class Span(NamedTuple):

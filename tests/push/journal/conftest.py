@@ -15,6 +15,9 @@ from ..conftest import product
 
 M = 4242
 B = EntryBuilder(M)
+#: The state file's schema version 3, verbatim: a frozen copy of what the previous release wrote, from
+#: which older files are built (version 1 and 2 files are version 3's layout less what 2 and 3 added).
+V3_SCHEMA = (Path(__file__).parent / "fixtures" / "schema_v3.sql").read_text()
 
 
 def ins(pos: int, pid: str, **over: Any) -> PreparedEntry:

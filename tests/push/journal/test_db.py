@@ -15,10 +15,12 @@ import pytest
 from criteo_catalog_sdk.body import CompressedBody
 from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.journal import SCHEMA_VERSION, Journal, check_readable
+from criteo_catalog_sdk.push.journal import db as db_module
 from criteo_catalog_sdk.push.states import BatchState
+from criteo_catalog_sdk.push.wire import PreparedEntry
 
 from ..conftest import ROOT
-from .conftest import M, ins
+from .conftest import V3_SCHEMA, M, ins
 
 
 def set_schema_version(path: Path, version: int) -> None:
@@ -121,14 +123,14 @@ def test_a_newer_schema_is_refused(path: Path) -> None:
         Journal(path)
 
 
-def test_a_version_1_file_is_migrated(path: Path) -> None:
-    Journal(path).close()
-    db = sqlite3.connect(path)  # make it look like the first release's file
+def write_v1_file(path: Path) -> tuple[PreparedEntry, PreparedEntry]:
+    """A push interrupted by the first release: a batch pending, one accepted, entries kept per item."""
     pending, accepted = ins(1, "A"), ins(2, "B")
+    db = sqlite3.connect(path)
     db.executescript(
-        "ALTER TABLE items DROP COLUMN refresh; ALTER TABLE items DROP COLUMN expires_at;"
+        V3_SCHEMA + "ALTER TABLE items DROP COLUMN refresh; ALTER TABLE items DROP COLUMN expires_at;"
         " ALTER TABLE synced DROP COLUMN expires_at; DROP TABLE bodies; ALTER TABLE items ADD COLUMN entry BLOB;"
-        " UPDATE meta SET value = '1';"
+        " INSERT INTO meta VALUES ('schema_version', '1');"
         f" INSERT INTO runs (run_id, merchant_id, started_at) VALUES (1, {M}, 0);"
         " INSERT INTO batches (batch_id, run_id, state, n_entries, n_bytes, created_at)"
         " VALUES (1, 1, 'pending', 1, 0, 0);"
@@ -143,6 +145,17 @@ def test_a_version_1_file_is_migrated(path: Path) -> None:
         )
     db.commit()
     db.close()
+    return pending, accepted
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_version_1_file_is_migrated(path: Path, interrupted: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    pending, accepted = write_v1_file(path)
+    if interrupted:  # the last step fails (a full disk, Ctrl-C): the steps before it must not run again
+        monkeypatch.setattr(db_module, "_ITEMS_TABLE", "CREATE TABLE items (")
+        with pytest.raises(StateFileError):
+            Journal(path)
+        monkeypatch.undo()
     with Journal(path) as j:  # a pushed interrupted by the first release resumes with this one
         run = j.runs.start(M)
         assert run.resumed and run.run_id == 1
@@ -175,12 +188,21 @@ def test_bodies_are_stored_compressed_and_sent_as_recorded(path: Path) -> None:
 def test_a_version_2_file_with_raw_bodies_resumes(path: Path) -> None:
     pending = ins(1, "A")
     raw = b'{"entries":[' + pending.data + b"]}"
-    with Journal(path) as j:
-        run = j.runs.start(M).run_id
-        batch_id = j.batches.record(run, batch=[pending]).batch_id
-    db = sqlite3.connect(path)  # as version 2 left it: the body stored as it is sent
-    db.execute("UPDATE bodies SET body = ? WHERE batch_id = ?", (raw, batch_id))
-    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    batch_id = 1
+    db = sqlite3.connect(path)  # as version 2 left it: version 3's layout, the body stored as it is sent
+    db.executescript(V3_SCHEMA)
+    db.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    db.execute("INSERT INTO runs (run_id, merchant_id, started_at) VALUES (1, ?, 0)", (M,))
+    db.execute(
+        "INSERT INTO batches (batch_id, run_id, state, n_entries, n_bytes, created_at)"
+        " VALUES (1, 1, 'pending', 1, 0, 0)"
+    )
+    db.execute("INSERT INTO bodies VALUES (1, ?)", (raw,))
+    db.execute(
+        "INSERT INTO items (run_id, position, key, product_id, method, batch_id, digest, status)"
+        " VALUES (1, 1, ?, ?, 'insert', 1, ?, 'queued')",
+        (pending.key, pending.product_id, pending.digest),
+    )
     db.commit()
     db.close()
     with Journal(path) as j:
@@ -223,3 +245,13 @@ def test_a_crash_mid_transaction_leaves_the_last_commit(path: Path) -> None:
         assert [b.token for b in j.batches.in_states(run.run_id, BatchState.ACCEPTED)] == ["tok-A"]
         (pending,) = j.batches.in_states(run.run_id, BatchState.PENDING)
         assert [e.product_id for e in j.batches.entries(pending.batch_id)] == ["B"]
+
+
+def test_an_sqlite_without_json_functions_is_refused_before_anything(path: Path) -> None:
+    class NoJson:  # an SQLite built without JSON1 answers json_each with "no such table"
+        def execute(self, sql: str, *args: object) -> object:
+            raise sqlite3.OperationalError("no such table: json_each")
+
+    with pytest.raises(StateFileError, match=r"no JSON functions \(json_each\)"):
+        db_module._check_sqlite(NoJson(), str(path))  # type: ignore[arg-type]
+    db_module._check_sqlite(sqlite3.connect(":memory:"), str(path))  # this one has them

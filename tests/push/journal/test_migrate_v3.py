@@ -13,14 +13,15 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from criteo_catalog_sdk.errors import StateFileError
 from criteo_catalog_sdk.push.journal import SCHEMA_VERSION, Journal
+from criteo_catalog_sdk.push.journal import db as db_module
 from criteo_catalog_sdk.push.reconcile import reconcile
 from criteo_catalog_sdk.report import Report
 
-from .conftest import M, ins, ok_report
-
-#: Version 3's schema, verbatim (a frozen copy of what the previous release wrote).
-V3_SCHEMA = (Path(__file__).parent / "fixtures" / "schema_v3.sql").read_text()
+from .conftest import V3_SCHEMA, M, ins, ok_report
 
 
 def write_v3_file(path: Path) -> None:
@@ -58,8 +59,16 @@ def write_v3_file(path: Path) -> None:
     db.close()
 
 
-def test_a_version_3_file_is_migrated_and_its_push_resumes(path: Path) -> None:
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_version_3_file_is_migrated_and_its_push_resumes(
+    path: Path, interrupted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_v3_file(path)
+    if interrupted:  # the migration fails half-way (a full disk, Ctrl-C): nothing of it is kept
+        monkeypatch.setattr(db_module, "_ITEMS_TABLE", "CREATE TABLE items (")
+        with pytest.raises(StateFileError):
+            Journal(path)
+        monkeypatch.undo()
     with Journal(path) as j:
         run = j.runs.start(M)
         assert run.resumed and (run.run_id, run.input_pos) == (1, 6)
