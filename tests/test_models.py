@@ -37,3 +37,23 @@ def test_documented_report_exposes_its_fields() -> None:
     assert report.number_of_products_with_errors == "1"
     assert report.error_details[0].product_id == "test-v3-1615818478409"
     assert report.error_details[0].errors[0].type_ == "OverlargeBigImage"
+
+
+def test_the_package_exports_every_model_without_loading_them_at_import() -> None:
+    """``import criteo_catalog_sdk`` leaves the generated models unloaded (a quarter of its time); each name
+    of ``criteo_catalog_sdk.models`` is still the package's, loaded on first use, star import included."""
+    import criteo_catalog_sdk
+    import criteo_catalog_sdk.models as models
+    from criteo_catalog_sdk._model_names import MODEL_NAMES
+    from tests.fresh_imports import loaded_by
+
+    generated = ["criteo_catalog_sdk._generated.preview.models"]
+    assert loaded_by("import criteo_catalog_sdk", generated) == []
+    assert loaded_by("import criteo_catalog_sdk; criteo_catalog_sdk.Product", generated) == generated
+    assert set(MODEL_NAMES) <= set(criteo_catalog_sdk.__all__) and models.__all__ == list(MODEL_NAMES)
+    for name in MODEL_NAMES:
+        assert getattr(criteo_catalog_sdk, name) is getattr(models, name)
+    assert criteo_catalog_sdk.models is models
+    star: dict[str, object] = {}
+    exec("from criteo_catalog_sdk import *", star)  # what a user's star import gets
+    assert star["Product"] is models.Product and star["UNSET"] is models.UNSET
