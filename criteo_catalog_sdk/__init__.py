@@ -117,4 +117,9 @@ __all__ = [
     "__version__",
     "get_api_version",
 ]
-__all__ += MODEL_NAMES  # and every request/response model (criteo_catalog_sdk.models)
+# and every request/response model: type checkers read the models module's list (they follow
+# ``__all__ += module.__all__``), the interpreter the copy that does not load them.
+if TYPE_CHECKING:
+    __all__ += models.__all__
+else:
+    __all__ += MODEL_NAMES

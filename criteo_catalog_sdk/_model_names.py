@@ -1,7 +1,8 @@
-"""The names of the request and response models the package exports (:mod:`criteo_catalog_sdk.models`).
+"""The names of the request and response models the package exports: ``criteo_catalog_sdk.models.__all__``.
 
-Listed here, apart from the models, so that ``import criteo_catalog_sdk`` can export them without
+Repeated here, apart from the models, so that ``import criteo_catalog_sdk`` can export them without
 loading the generated package (about a quarter of the import's time); each loads on first use.
+``tests/test_models.py`` checks that the two lists agree.
 """
 
 from __future__ import annotations

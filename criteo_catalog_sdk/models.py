@@ -7,39 +7,61 @@ renames a model breaks here, loudly, and nowhere else.
 They are the models of the default API generation (``api_versions.DEFAULT_API_VERSION``; a test
 checks the two agree); another generation's are ``get_api_version(name).models``.
 
-Each name is imported ``as`` itself, an explicit re-export for type checkers, since ``__all__`` comes
-from :mod:`criteo_catalog_sdk._model_names` (which ``import criteo_catalog_sdk`` reads without loading
-these models).
+``__all__`` is repeated in :mod:`criteo_catalog_sdk._model_names`, which ``import criteo_catalog_sdk``
+reads without loading these models (a test checks the two lists agree); type checkers read this one.
 """
 
-# ruff: noqa: I001 - one block of re-exports (isort would split each "X as X" into a statement of its own)
-
 from criteo_catalog_sdk._generated.preview.models import (
-    BatchAcceptedResponse as BatchAcceptedResponse,
-    CatalogErrorResponse as CatalogErrorResponse,
-    CatalogProblem as CatalogProblem,
-    CustomAttribute as CustomAttribute,
-    Installment as Installment,
-    LoyaltyPoints as LoyaltyPoints,
-    Price as Price,
-    Product as Product,
-    ProductsCustomBatchRequest as ProductsCustomBatchRequest,
-    ProductsCustomBatchRequestEntry as ProductsCustomBatchRequestEntry,
-    ProductShipping as ProductShipping,
-    ProductShippingDimension as ProductShippingDimension,
-    ProductShippingWeight as ProductShippingWeight,
-    ProductTax as ProductTax,
-    ProductUnitPricingBaseMeasure as ProductUnitPricingBaseMeasure,
-    ProductUnitPricingMeasure as ProductUnitPricingMeasure,
-    ReportDetailError as ReportDetailError,
-    ReportDetailErrors as ReportDetailErrors,
-    ReportDetailWarning as ReportDetailWarning,
-    ReportDetailWarnings as ReportDetailWarnings,
-    ReportOkResponse as ReportOkResponse,
-    StatisticsOkResponse as StatisticsOkResponse,
-    StatisticsRecord as StatisticsRecord,
+    BatchAcceptedResponse,
+    CatalogErrorResponse,
+    CatalogProblem,
+    CustomAttribute,
+    Installment,
+    LoyaltyPoints,
+    Price,
+    Product,
+    ProductsCustomBatchRequest,
+    ProductsCustomBatchRequestEntry,
+    ProductShipping,
+    ProductShippingDimension,
+    ProductShippingWeight,
+    ProductTax,
+    ProductUnitPricingBaseMeasure,
+    ProductUnitPricingMeasure,
+    ReportDetailError,
+    ReportDetailErrors,
+    ReportDetailWarning,
+    ReportDetailWarnings,
+    ReportOkResponse,
+    StatisticsOkResponse,
+    StatisticsRecord,
 )
-from criteo_catalog_sdk._generated.preview.types import UNSET as UNSET, Unset as Unset
-from criteo_catalog_sdk._model_names import MODEL_NAMES
+from criteo_catalog_sdk._generated.preview.types import UNSET, Unset
 
-__all__ = list(MODEL_NAMES)  # the names imported above, as re-exports (a test checks the two agree)
+__all__ = [
+    "UNSET",
+    "BatchAcceptedResponse",
+    "CatalogErrorResponse",
+    "CatalogProblem",
+    "CustomAttribute",
+    "Installment",
+    "LoyaltyPoints",
+    "Price",
+    "Product",
+    "ProductShipping",
+    "ProductShippingDimension",
+    "ProductShippingWeight",
+    "ProductTax",
+    "ProductUnitPricingBaseMeasure",
+    "ProductUnitPricingMeasure",
+    "ProductsCustomBatchRequest",
+    "ProductsCustomBatchRequestEntry",
+    "ReportDetailError",
+    "ReportDetailErrors",
+    "ReportDetailWarning",
+    "ReportDetailWarnings",
+    "ReportOkResponse",
+    "StatisticsOkResponse",
+    "StatisticsRecord",
+    "Unset",
+]
