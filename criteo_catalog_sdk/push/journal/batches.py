@@ -20,7 +20,7 @@ from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal.bodies import entries_by_key, pack_entries, stored_body
 from criteo_catalog_sdk.push.journal.db import Database, marks, rowid
 from criteo_catalog_sdk.push.journal.items import Settled, issues_json, write_items
-from criteo_catalog_sdk.push.journal.span import IN_BATCH, batch_span, in_batch, span_of
+from criteo_catalog_sdk.push.journal.span import IN_BATCH, batch_span, in_batch
 from criteo_catalog_sdk.push.journal.synced import mark_unknown
 from criteo_catalog_sdk.push.states import (
     ITEM_EFFECTS,
@@ -237,11 +237,11 @@ def _insert_batch(
 ) -> int:
     """A new pending batch of ``entries`` and its stored body; returns its id."""
     packed, size = pack_entries([e.data for e in entries])
-    first, last = span_of(e.position for e in entries)
+    positions = [e.position for e in entries]  # a batch has entries: its span is theirs
     cur = db.execute(
         "INSERT INTO batches (run_id, parent_id, state, n_entries, n_bytes, created_at, first_position,"
         " last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (run_id, parent_id, BatchState.PENDING.value, len(entries), size, now, first, last),
+        (run_id, parent_id, BatchState.PENDING.value, len(entries), size, now, min(positions), max(positions)),
     )
     batch_id = rowid(cur)
     db.execute("INSERT INTO bodies VALUES (?, ?)", (batch_id, packed))

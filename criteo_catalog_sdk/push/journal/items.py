@@ -85,14 +85,15 @@ _REJECTED: Final = ItemStatus.REJECTED.value
 _KEPT: Final = frozenset((_QUEUED, _UNCHANGED))
 
 
-def _item(run_id: int, e: PreparedEntry, batch_id: int | None, status: str, refresh: bool) -> tuple[Any, ...]:
-    """An entry's row, with the stand-ins of :data:`_INSERT_ITEM` for what it lacks."""
-    superseded = status == _SUPERSEDED
-    stage = "client" if superseded else _NO_TEXT
-    errors = (_duplicate(e.product_id, None) or _NO_TEXT) if superseded else _NO_TEXT
+def _superseded(
+    run_id: int, e: PreparedEntry, batch_id: int | None, refresh: bool, later: int | None
+) -> tuple[Any, ...]:
+    """The row of a superseded entry (by a later line of its product, at ``later`` if known), with the
+    stand-ins of :data:`_INSERT_ITEM` for what it lacks."""
     expires = _NO_TIME if e.expires is None else e.expires
     return (run_id, e.position, e.key, e.product_id, e.method, batch_id or _NO_BATCH, bytearray(e.digest or b""),
-            status, stage, errors, _NO_TEXT, int(refresh), expires)  # fmt: skip
+            _SUPERSEDED, "client", _duplicate(e.product_id, later) or _NO_TEXT, _NO_TEXT, int(refresh),
+            expires)  # fmt: skip
 
 
 def write_items(
@@ -109,19 +110,40 @@ def write_items(
     Returns the batch's blockers: the unfinished batches holding an earlier line of one of its products."""
     newest, kept = _newest(itertools.chain(settled.unchanged, batch))
     blockers = _supersede_earlier(db, run_id, merchant_id, newest, batch)
-    # The rows are made as SQLite takes them, not listed first: a batch's rows, thousands of tuples,
-    # would otherwise sit beside its entries.
-    if kept != len(newest):  # a key twice among these rows (rare): the earlier one is superseded
-        rows = _rows(run_id, batch_id, batch, settled, refreshes)
-        db.executemany(_INSERT_ITEM, (_superseded_if_older(r, newest) for r in rows))
-        return blockers
-    if settled.rejected or settled.superseded:
-        db.executemany(_INSERT_ITEM, _rows(run_id, None, (), Settled(settled.rejected, [], settled.superseded), ()))
-    if settled.unchanged:
-        _write_entries(db, run_id, None, _UNCHANGED, settled.unchanged, ())
-    if batch_id is not None and batch:
-        _write_entries(db, run_id, batch_id, _QUEUED, batch, refreshes)
+    unchanged, queued = settled.unchanged, batch
+    displaced: list[tuple[Any, ...]] = []
+    if kept != len(newest):  # a key twice among these entries (rare): the earlier ones are superseded
+        unchanged = _keep_newest(run_id, settled.unchanged, None, newest, (), displaced)
+        queued = _keep_newest(run_id, batch, batch_id, newest, refreshes, displaced)
+    if settled.rejected or settled.superseded or displaced:
+        db.executemany(_INSERT_ITEM, itertools.chain(_other_rows(run_id, settled), displaced))
+    # The entries' rows are made as SQLite takes them, not listed first: a batch's rows, thousands of
+    # tuples, would otherwise sit beside its entries.
+    if unchanged:
+        _write_entries(db, run_id, None, _UNCHANGED, unchanged, ())
+    if batch_id is not None and queued:
+        _write_entries(db, run_id, batch_id, _QUEUED, queued, refreshes)
     return blockers
+
+
+def _keep_newest(
+    run_id: int,
+    entries: Sequence[PreparedEntry],
+    batch_id: int | None,
+    newest: dict[str, int],
+    refreshes: Container[int],
+    displaced: list[tuple[Any, ...]],
+) -> list[PreparedEntry]:
+    """The entries that are their product's latest line; the rows of the others (superseded, naming the
+    later line) are added to ``displaced``."""
+    kept: list[PreparedEntry] = []
+    for e in entries:
+        later = newest[e.key]
+        if e.position < later:
+            displaced.append(_superseded(run_id, e, batch_id, e.position in refreshes, later))
+        else:
+            kept.append(e)
+    return kept
 
 
 def _write_entries(
@@ -170,20 +192,14 @@ def _entry_rows(batch: Iterable[PreparedEntry], refreshes: Container[int]) -> It
                _NO_TIME if e.expires is None else e.expires)  # fmt: skip
 
 
-def _rows(
-    run_id: int, batch_id: int | None, batch: Iterable[PreparedEntry], settled: Settled, refreshes: Container[int]
-) -> Iterator[tuple[Any, ...]]:
-    """The item rows of a record: inputs refused, unchanged, superseded, then the batch's entries."""
+def _other_rows(run_id: int, settled: Settled) -> Iterator[tuple[Any, ...]]:
+    """The rows of inputs settled otherwise than kept: refused by the SDK, or superseded in the open batch."""
     for r in settled.rejected:
         key = product_key(r.product_id) if r.product_id is not None else None
         yield (run_id, r.position, key, r.product_id, None, _NO_BATCH, bytearray(), _REJECTED,
                "client", issues_json(r.issues) or _NO_TEXT, _NO_TEXT, 0, _NO_TIME)  # fmt: skip
-    for e in settled.unchanged:
-        yield _item(run_id, e, None, _UNCHANGED, False)
     for e in settled.superseded:
-        yield _item(run_id, e, None, _SUPERSEDED, False)
-    for e in batch:
-        yield _item(run_id, e, batch_id, _QUEUED, e.position in refreshes)
+        yield _superseded(run_id, e, None, False, None)
 
 
 def _newest(kept: Iterable[PreparedEntry]) -> tuple[dict[str, int], int]:
@@ -197,14 +213,6 @@ def _newest(kept: Iterable[PreparedEntry]) -> tuple[dict[str, int], int]:
         if pos > newest.get(key, -(2**63)):
             newest[key] = pos
     return newest, count
-
-
-def _superseded_if_older(row: tuple[Any, ...], newest: dict[str, int]) -> tuple[Any, ...]:
-    # Two occurrences of one key recorded in the same call (a batch entry and a later unchanged one).
-    key, pos, status = row[2], row[1], row[7]
-    if key is None or status not in _KEPT or pos >= newest[key]:
-        return row
-    return (*row[:7], _SUPERSEDED, "client", _duplicate(row[3], newest[key]) or _NO_TEXT, _NO_TEXT, row[11], row[12])
 
 
 def _supersede_earlier(

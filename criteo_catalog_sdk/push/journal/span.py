@@ -15,12 +15,11 @@ the test: the statements still say ``batch_id = ?``, so an input of a later batc
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from typing import Final, NamedTuple
 
 from criteo_catalog_sdk.push.states import JournalError
 
-__all__ = ["IN_BATCH", "Span", "batch_span", "in_batch", "span_of"]
+__all__ = ["IN_BATCH", "Span", "batch_span", "in_batch"]
 
 
 def in_batch(alias: str = "") -> str:
@@ -38,24 +37,13 @@ class Span(NamedTuple):
 
     batch_id: int
     run_id: int
-    first: int | None  # None: a batch of no entries (never recorded so)
+    first: int | None  # None: a batch with no items (a split's parent in a file migrated from version 3)
     last: int | None
 
     @property
     def params(self) -> tuple[int, int | None, int | None, int]:
         """The values of :data:`IN_BATCH`."""
         return (self.run_id, self.first, self.last, self.batch_id)
-
-
-def span_of(positions: Iterable[int]) -> tuple[int | None, int | None]:
-    """The first and last of the input positions of a batch's entries (``None, None`` for none)."""
-    first = last = None
-    for position in positions:
-        if first is None or position < first:
-            first = position
-        if last is None or position > last:
-            last = position
-    return first, last
 
 
 def batch_span(db: sqlite3.Connection, batch_id: int) -> Span:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from criteo_catalog_sdk.issue import Issue
 from criteo_catalog_sdk.push.journal import Journal, Settled
-from criteo_catalog_sdk.push.journal.items import _entry_rows, _plain_rows, _rows
+from criteo_catalog_sdk.push.journal.items import _entry_rows, _other_rows, _plain_rows, _superseded
 from criteo_catalog_sdk.push.wire import Rejected
 
 from .conftest import M, dele, ins
@@ -43,13 +43,13 @@ def test_what_an_entry_lacks_is_stored_as_null(path: Path) -> None:
 
 
 def test_the_rows_of_entries_bind_nothing_that_needs_an_adapter() -> None:
-    settled = Settled(unchanged=[ins(1, "U")], superseded=[ins(2, "S")])
     batch = [ins(3, "P"), ins(4, "E", expirationDate="2027-01-01"), dele(5, "G")]
     rows = [
-        *_rows(7, 9, batch, settled, refreshes={3}),
+        *_other_rows(7, Settled(superseded=[ins(2, "S")])),  # superseded in the open batch
+        *(_superseded(7, e, 9, True, 8) for e in batch),  # superseded by a later line of the same record
         *_entry_rows(batch, refreshes={3}),
         *_plain_rows([ins(6, "Q")]),
     ]
-    assert len(rows) == 9
+    assert len(rows) == 8
     for row in rows:
         assert all(type(value) in BOUND_AS_THEY_ARE for value in row), row

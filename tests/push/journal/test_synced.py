@@ -85,4 +85,7 @@ def test_keys_with_json_metacharacters_are_found_and_marked_unknown(path: Path) 
         again = j.batches.record(run2, batch=[ins(1, odd[0]), ins(2, odd[1]), ins(3, odd[1])]).batch_id
         assert again is not None  # the same key twice in a record: the earlier line superseded
         assert set(j.synced.lookup(M, keys)) == set(keys[2:])  # on their way: their versions are unknown
-        assert [o.status for o in j.outcomes.iterate(run2)] == ["pending", "superseded", "pending"]
+        outcomes = list(j.outcomes.iterate(run2))
+        assert [o.status for o in outcomes] == ["pending", "superseded", "pending"]
+        assert "(position 3)" in outcomes[1].errors[0].message  # names the line that won
+        assert [e.position for e in j.batches.entries(again)] == [1, 3]  # and it is not sent
